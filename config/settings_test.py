@@ -1,0 +1,11 @@
+"""Test settings: the same as production but for speed knobs that change no behaviour under test."""
+
+from .settings import *  # noqa: F403
+
+# Still Argon2, with a small cost so that a cast of users is made in milliseconds.
+PASSWORD_HASHERS = ["xinfang.accounts.hashers.FastArgon2PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

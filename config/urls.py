@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from xinfang.core.admin_site import manage_site
+from xinfang.core.api import api
+from xinfang.core.views import healthz
+from xinfang.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("", include("xinfang.accounts.urls")),
+    path("org/", include("xinfang.org.urls")),
+    path("audit/", include("xinfang.audit.urls")),
+    path("manage/", manage_site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler403 = "xinfang.core.views.forbidden"
+handler404 = "xinfang.core.views.not_found"
+handler500 = "xinfang.core.views.server_error"

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from xinfang.accounts.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+from xinfang.org.loader import town_load
+from xinfang.org.models import Town
+
+DEFAULT_CONFIG = Path(settings.BASE_DIR) / "configs" / "fenjie.yaml"
+
+
+class Command(BaseCommand):
+    help = "准备演示镇：首次运行时导入 configs/fenjie.yaml，并创建（或复原）各角色的演示账号。可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="演示镇配置文件")
+        parser.add_argument("--reload", action="store_true", help="已存在时也重新导入配置文件（覆盖页面上的修改）")
+
+    def handle(self, *args, config, reload, **options):
+        import yaml
+
+        code = yaml.safe_load(Path(config).read_text(encoding="utf-8"))["town"]["code"]
+        town = Town.objects.filter(code=code).first()
+        if town is None or reload:
+            town = town_load(path=Path(config)).town
+            self.stdout.write(f"已导入演示镇配置：{town.name}")
+        else:
+            self.stdout.write(f"演示镇{town.name}已存在，保留现有配置（如需按文件覆盖，请加 --reload）")
+        demo_accounts_ensure(town=town)
+        self.stdout.write(f"演示账号已就绪：{', '.join(a.username for a in DEMO_ACCOUNTS)}")

@@ -1,0 +1,56 @@
+"""Every sign-in, failed sign-in, lock-out and sign-out goes to the audit log."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from xinfang.audit.choices import AuditEventType
+from xinfang.audit.services import audit_record
+
+
+def _known_user(username: str | None):
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username).select_related("town").first()
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    audit_record(event=AuditEventType.LOGIN_SUCCESS, user=user, target=user, request=request)
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(event=AuditEventType.LOGOUT, user=user, target=user, request=request)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")
+    user = _known_user(username)
+    locked = bool(request is not None and getattr(request, "axes_locked_out", False))
+    audit_record(
+        event=AuditEventType.LOGIN_FAILURE,
+        user=user,
+        username=username,
+        target=user,
+        success=False,
+        detail="账号锁定期间尝试登录" if locked else ("密码错误" if user else "用户名不存在"),
+        request=request,
+    )
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    user = _known_user(username)
+    audit_record(
+        event=AuditEventType.LOCKOUT,
+        user=user,
+        username=username or "",
+        target=user,
+        success=False,
+        detail="连续登录失败次数达到上限，账号被临时锁定",
+        request=request,
+    )

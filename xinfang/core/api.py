@@ -1,0 +1,81 @@
+"""The API at /api/v1/: bearer tokens for integrations, the session for the pages, Chinese errors."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from xinfang.accounts.models import ApiToken
+
+from .errors import zh_message
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "集成系统使用的访问令牌：python manage.py issue_token 用户名"
+
+    def authenticate(self, request, token):
+        user = ApiToken.objects.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The pages' own session (with CSRF on writes), as signed in through /login/."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="信访工作平台 API",
+    version="1",
+    description="乡镇信访工作平台接口。所有读取都按调用者的角色与单位限定范围；范围外的对象一律返回 404。",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _field(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = [{"field": _field(e.get("loc", ())), "message": zh_message(e)} for e in exc.errors]
+    summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:5])
+    return api.create_response(request, {"detail": f"输入有误：{summary}", "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    detail = "未登录或访问令牌无效。请先登录，或在请求头中提供 Authorization: Bearer <令牌>。"
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "对象不存在或无权查看。"}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _register_routers():
+    from xinfang.accounts.api import router as accounts_router
+    from xinfang.org.api import router as org_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/config/", org_router)
+
+
+_register_routers()

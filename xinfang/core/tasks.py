@@ -1,0 +1,12 @@
+import time
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, periodic_task
+
+from .health import HEARTBEAT_KEY
+
+
+@periodic_task(crontab(minute="*"))
+def consumer_heartbeat():
+    """Lets /healthz tell whether a consumer is running (it writes at least once a minute)."""
+    HUEY.storage.put_data(HEARTBEAT_KEY, str(time.time()).encode())

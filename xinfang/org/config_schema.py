@@ -1,0 +1,139 @@
+"""The shape of a town's YAML file. Field titles are the Chinese names used in error messages."""
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40, title="代码")]
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+Phone = Annotated[str, Field(pattern=r"^[0-9-]{0,20}$", title="电话")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PersonIn(Strict):
+    name: Name = Field(title="姓名")
+    title: str = Field("", title="职务")
+    phone: Phone = ""
+
+
+class TownIn(Strict):
+    code: Code
+    name: Name = Field(title="镇名")
+    county: Name = Field(title="所属县（市）")
+    case_number_prefix: str = Field(min_length=1, max_length=10, title="信访事项编号前缀")
+    demo: bool = Field(False, title="演示数据")
+
+
+class SettingsIn(Strict):
+    collective_threshold: int = Field(5, ge=2, le=1000, title="集体访人数下限")
+    max_representatives: int = Field(5, ge=1, le=100, title="推选代表人数上限")
+    basic_satisfied_counts: bool = Field(True, title="满意率计入基本满意")
+    rating_window_days: int = Field(30, ge=1, le=365, title="评价期限")
+    notice_ack_hours: int = Field(24, ge=1, le=720, title="交办单签收时限")
+
+
+Days = Annotated[int, Field(ge=1, le=365)]
+
+
+class TimeLimitsIn(Strict):
+    route_days: Days = Field(15, title="登记转送交办期限")
+    notify_days: Days = Field(15, title="告知是否受理期限")
+    misroute_objection_working_days: Days = Field(5, title="交办不当提出异议期限")
+    handling_days: Days = Field(60, title="办理期限")
+    extension_max_days: Days = Field(30, title="延期上限")
+    review_request_days: Days = Field(30, title="申请复查期限")
+    review_answer_days: Days = Field(30, title="复查答复期限")
+    re_review_request_days: Days = Field(30, title="申请复核期限")
+    re_review_answer_days: Days = Field(30, title="复核答复期限")
+    warning_percents: list[Annotated[int, Field(ge=1, le=100)]] = Field([50, 75, 90], title="预警节点")
+
+
+class DepartmentIn(Strict):
+    code: Code
+    name: Name = Field(title="名称")
+    kind: Literal["town", "external"] = Field("town", title="类型")
+    head: PersonIn | None = Field(None, title="负责人")
+
+
+class LeaderIn(Strict):
+    code: Code
+    name: Name = Field(title="姓名")
+    title: Name = Field(title="职务")
+    phone: Phone = ""
+    lines: list[Code] = Field(default_factory=list, title="分管条线")
+
+
+class GridIn(Strict):
+    code: Code
+    name: Name = Field(title="名称")
+    worker: PersonIn = Field(title="网格员")
+
+
+class VillageIn(Strict):
+    code: Code
+    name: Name = Field(title="名称")
+    kind: Literal["village", "community"] = Field("village", title="类型")
+    contact_leader: Code = Field(title="联系领导")
+    party_head: PersonIn = Field(title="党组织负责人")
+    cadre: PersonIn = Field(title="分工镇干")
+    grids: list[GridIn] = Field(default_factory=list, title="网格")
+
+
+class CategoryIn(Strict):
+    code: Code
+    name: Name = Field(title="名称")
+    description: str = Field("", title="说明")
+    matters: list[Name] = Field(min_length=1, title="主要事项")
+    lead: Code = Field(title="牵头部门")
+    supporting: list[Code] = Field(default_factory=list, title="配合部门")
+    within_village_powers: bool = Field(title="属于村（居）职权范围")
+    matters_outside_village_powers: list[Name] = Field(default_factory=list, title="不属于村（居）职权的事项")
+
+
+class TargetIn(Strict):
+    code: Code
+    group: Literal["三降", "四升", "五不"] = Field(title="目标组")
+    name: Name = Field(title="名称")
+    definition: str = Field("", title="口径")
+    comparison: Literal["below_last_year", "at_least", "at_most", "zero"] = Field(title="比较方式")
+    threshold: Decimal | None = Field(None, ge=0, title="目标值")
+    unit: Literal["件", "人", "次", "%"] = Field(title="单位")
+
+
+class CadenceIn(Strict):
+    code: Code
+    name: Name = Field(title="名称")
+    held_by: Literal["lead_leader", "town", "party_committee"] = Field(title="责任主体")
+    period: Literal["month", "quarter"] = Field(title="周期")
+    times: int = Field(ge=1, le=31, title="至少次数")
+
+
+class OwnershipIn(Strict):
+    joint_meeting_when: list[
+        Literal[
+            "collective",
+            "skip_level_county",
+            "skip_level_city",
+            "skip_level_province",
+            "skip_level_beijing",
+            "threat",
+            "marked_major",
+        ]
+    ] = Field(default_factory=list, title="由联席会议确定包案领导的情形")
+
+
+class TownConfig(Strict):
+    town: TownIn = Field(title="镇")
+    settings: SettingsIn = Field(default_factory=SettingsIn, title="参数")
+    time_limits: TimeLimitsIn = Field(default_factory=TimeLimitsIn, title="办理时限")
+    departments: list[DepartmentIn] = Field(min_length=1, title="部门")
+    leaders: list[LeaderIn] = Field(min_length=1, title="镇领导")
+    villages: list[VillageIn] = Field(min_length=1, title="村（居）")
+    categories: list[CategoryIn] = Field(min_length=1, title="问题类别")
+    targets: list[TargetIn] = Field(default_factory=list, title="工作目标")
+    cadences: list[CadenceIn] = Field(default_factory=list, title="会议与报告频次")
+    ownership: OwnershipIn = Field(default_factory=OwnershipIn, title="包案规则")

@@ -1,0 +1,42 @@
+"""The navigation: each role sees only what it may use."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from xinfang.accounts.choices import Role
+
+R = Role
+ORG_ROLES = (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.GRID, R.SUPERVISOR, R.COUNTY, R.SYSADMIN)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple
+    icon: str
+
+
+ITEMS = [
+    NavItem("首页", "home", tuple(Role.values), "⌂"),
+    NavItem("各镇概况", "org:towns", (R.COUNTY,), "▦"),
+    NavItem("村（居）与网格", "org:villages", ORG_ROLES, "⌖"),
+    NavItem("部门（条线）", "org:departments", ORG_ROLES, "▤"),
+    NavItem("问题类别", "org:categories", ORG_ROLES, "☆"),
+    NavItem("镇领导", "org:leaders", ORG_ROLES, "♙"),
+    NavItem("目标与时限", "org:config", ORG_ROLES, "◎"),
+    NavItem("审计日志", "audit:list", (R.AUDITADMIN,), "✎"),
+    NavItem("系统管理", "admin:index", (R.SYSADMIN, R.SECADMIN), "⚙"),
+]
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in ITEMS:
+        if user.role not in item.roles:
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return items

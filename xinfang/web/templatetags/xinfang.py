@@ -1,0 +1,25 @@
+from django import template
+
+from xinfang.accounts.choices import PERSONAL_DATA_ROLES
+from xinfang.core.masking import mask_id_number, mask_phone
+
+register = template.Library()
+
+register.filter("mask_phone", mask_phone)
+register.filter("mask_id", mask_id_number)
+
+
+@register.inclusion_tag("web/_phone_cell.html", takes_context=True)
+def phone(context, person):
+    """A phone number masked, with a button that shows it in full for roles that need it (audited)."""
+    user = context["request"].user
+    return {
+        "person": person,
+        "masked": mask_phone(person.phone if person else ""),
+        "can_reveal": bool(person and person.phone and user.role in PERSONAL_DATA_ROLES),
+    }
+
+
+@register.filter
+def percent(value):
+    return f"{value * 100:.0f}%"
