@@ -236,6 +236,8 @@ class Target(models.Model):
         if self.comparison == Comparison.ZERO:
             return "零发生"
         value = self.threshold
+        if self.unit == "%" and value == 1 and self.comparison == Comparison.AT_LEAST:
+            return "100%"
         shown = f"{value * 100:.0f}%" if self.unit == "%" else f"{value.normalize()}{self.unit}"
         return f"{'≥' if self.comparison == Comparison.AT_LEAST else '≤'} {shown}"
 

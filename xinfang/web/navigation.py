@@ -15,19 +15,18 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple
-    icon: str
 
 
 ITEMS = [
-    NavItem("首页", "home", tuple(Role.values), "⌂"),
-    NavItem("各镇概况", "org:towns", (R.COUNTY,), "▦"),
-    NavItem("村（居）与网格", "org:villages", ORG_ROLES, "⌖"),
-    NavItem("部门（条线）", "org:departments", ORG_ROLES, "▤"),
-    NavItem("问题类别", "org:categories", ORG_ROLES, "☆"),
-    NavItem("镇领导", "org:leaders", ORG_ROLES, "♙"),
-    NavItem("目标与时限", "org:config", ORG_ROLES, "◎"),
-    NavItem("审计日志", "audit:list", (R.AUDITADMIN,), "✎"),
-    NavItem("系统管理", "admin:index", (R.SYSADMIN, R.SECADMIN), "⚙"),
+    NavItem("首页", "home", tuple(Role.values)),
+    NavItem("各镇概况", "org:towns", (R.COUNTY,)),
+    NavItem("村（居）与网格", "org:villages", ORG_ROLES),
+    NavItem("部门（条线）", "org:departments", ORG_ROLES),
+    NavItem("问题类别", "org:categories", ORG_ROLES),
+    NavItem("镇领导", "org:leaders", ORG_ROLES),
+    NavItem("目标与时限", "org:config", ORG_ROLES),
+    NavItem("审计日志", "audit:list", (R.AUDITADMIN,)),
+    NavItem("系统管理", "admin:index", (R.SYSADMIN, R.SECADMIN)),
 ]
 
 
@@ -38,5 +37,5 @@ def nav_for(user, current_path: str) -> list[dict]:
             continue
         url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        items.append({"label": item.label, "url": url, "active": active})
     return items
