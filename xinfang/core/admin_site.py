@@ -4,6 +4,7 @@ administrator's town, and every save or delete writes an audit row in the same t
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import render
 
 from xinfang.accounts.choices import Role
@@ -54,6 +55,10 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.can_delete and self._allowed(request)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Out of scope is "does not exist", and answers 404 like everywhere else.
+        raise Http404("对象不存在或无权查看")
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)

@@ -59,19 +59,19 @@ def _node_at(root: yaml.Node, path: tuple) -> yaml.Node:
 
 
 def _label(path: tuple, model=schema.TownConfig) -> str:
-    """`categories[2].lead（牵头部门）` from a path, using the schema's Chinese titles."""
-    text = ""
+    """`categories 第 2 项 › lead（牵头部门）` from a path, using the schema's Chinese titles."""
+    parts = []
     title = ""
     current = model
     for part in path:
         if isinstance(part, int):
-            text += f"[{part + 1}]"
+            parts.append(f"第 {part + 1} 项")
             continue
-        text += ("." if text else "") + str(part)
         info = getattr(current, "model_fields", {}).get(part) if current else None
         title = (info.title or "") if info else ""
+        parts.append(f"{part}（{title}）" if title else str(part))
         current = _inner_model(info.annotation) if info else None
-    return f"{text}（{title}）" if title else text
+    return " › ".join(parts)
 
 
 def _inner_model(annotation):
@@ -90,6 +90,27 @@ def _line(root, path) -> int:
     return _node_at(root, path).start_mark.line + 1
 
 
+YAML_PROBLEMS = [
+    ("expected <block end>", "缩进与同一层级的其他键没有对齐"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”，可能是缩进错误或冒号后缺少空格"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("cannot start any token", "出现了不能使用的字符（如 Tab 制表符，缩进只能用空格）"),
+    ("found unexpected end of stream", "引号没有成对"),
+    ("found duplicate anchor", "锚点名称重复"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("expected <document start>", "文件结构不正确"),
+    ("did not find expected key", "缩进不一致，或列表项与键混用"),
+    ("did not find expected '-' indicator", "列表项的缩进不一致"),
+]
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, chinese in YAML_PROBLEMS:
+        if english in problem:
+            return chinese
+    return "无法解析"
+
+
 def read_config(path: Path) -> schema.TownConfig:
     name = str(path)
     try:
@@ -104,9 +125,9 @@ def read_config(path: Path) -> schema.TownConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "某处"
-        problem = getattr(exc, "problem", "") or ""
+        problem = _yaml_problem(getattr(exc, "problem", "") or "")
         hint = "请检查该行及上一行的缩进（同一层级的键必须对齐，只能用空格缩进）以及冒号、引号是否成对。"
-        raise TownConfigError(name, [f"{name} {where}：YAML 格式错误（{problem}）。{hint}"]) from None
+        raise TownConfigError(name, [f"{name} {where}：格式错误，{problem}。{hint}"]) from None
     if not isinstance(data, dict) or root is None:
         raise TownConfigError(name, [f"{name}：文件为空或顶层不是键值对，应以 town: 开头。"])
     try:

@@ -49,12 +49,14 @@ def category_list(*, user):
 
 
 def leader_list(*, user):
+    # The villages a leader contacts are themselves scoped: a village clerk sees the town's leaders
+    # but not which other villages they look after.
     return (
         scope(Person.objects.filter(is_leader=True), user)
         .select_related("town")
         .prefetch_related(
             Prefetch("lines", queryset=Department.objects.order_by("order")),
-            Prefetch("contact_villages", queryset=Village.objects.order_by("order")),
+            Prefetch("contact_villages", queryset=scope(Village.objects.order_by("order"), user)),
         )
     )
 

@@ -1,0 +1,50 @@
+import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots", action="store_true", help="browser tests also write docs/screenshots/*.png"
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Both towns and the cast are loaded once per session; each test rolls back its own changes."""
+    from xinfang.core.testing import cast_ensure
+
+    with django_db_blocker.unblock():
+        cast_ensure()
+
+
+@pytest.fixture
+def cast(db):
+    from xinfang.core.testing import cast_ensure
+
+    return cast_ensure()
+
+
+@pytest.fixture
+def fenjie(db):
+    from xinfang.org.models import Town
+
+    return Town.objects.get(code="fenjie")
+
+
+@pytest.fixture
+def hetang(db):
+    from xinfang.org.models import Town
+
+    return Town.objects.get(code="hetang")
+
+
+@pytest.fixture
+def client_as(cast, client):
+    """`client_as("village1")`: a test client signed in as that member of the cast."""
+    from django.test import Client
+
+    def make(username: str) -> Client:
+        c = Client()
+        c.force_login(cast[username])
+        return c
+
+    return make
