@@ -2,6 +2,8 @@
 security administrator. Each model admin names the roles that may use it; its rows are scoped to the
 administrator's town, and every save or delete writes an audit row in the same transaction."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -22,6 +24,16 @@ class ManageSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return user.is_active and user.is_authenticated and user.role in (Role.SYSADMIN, Role.SECADMIN)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                return render(request, "web/forbidden.html", status=403)
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(wrapper, inner)
 
     def login(self, request, extra_context=None):
         # One sign-in page for the whole system; a signed-in user without an admin role gets a 403.

@@ -30,14 +30,15 @@ def cast_ensure() -> dict[str, User]:
     demo_accounts_ensure(town=fenjie, password=PASSWORD)
     first = Village.objects.filter(town=hetang).order_by("order").first()
     extra = {
-        "h_office": {"role": Role.OFFICE},
-        "h_village": {"role": Role.VILLAGE, "village": first},
-        "h_sysadmin": {"role": Role.SYSADMIN},
-        "h_auditadmin": {"role": Role.AUDITADMIN},
+        "h_office": ("荷塘联席办测试员", {"role": Role.OFFICE}),
+        "h_village": ("荷塘村干部测试员", {"role": Role.VILLAGE, "village": first}),
+        "h_sysadmin": ("荷塘系统管理测试员", {"role": Role.SYSADMIN}),
+        "h_secadmin": ("荷塘安全管理测试员", {"role": Role.SECADMIN}),
+        "h_auditadmin": ("荷塘审计测试员", {"role": Role.AUDITADMIN}),
     }
-    for username, fields in extra.items():
+    for username, (full_name, fields) in extra.items():
         if not User.objects.filter(username=username).exists():
-            user = User(username=username, town=hetang, full_name=f"荷塘{username}", **fields)
+            user = User(username=username, town=hetang, full_name=full_name, **fields)
             user.set_password(PASSWORD)
             user.full_clean()
             user.save()

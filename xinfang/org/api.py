@@ -1,4 +1,6 @@
-from ninja import Router, Schema
+from typing import Literal
+
+from ninja import Query, Router, Schema
 
 from . import selectors
 
@@ -75,19 +77,28 @@ def categories(request):
     ]
 
 
+def _village(v):
+    return {
+        "id": v.pk,
+        "town_id": v.town_id,
+        "code": v.code,
+        "name": v.name,
+        "kind": v.kind,
+        "contact_leader": _person(v.contact_leader),
+        "party_head": _person(v.party_head),
+        "cadre": _person(v.cadre),
+        "grids": [{"id": g.pk, "code": g.code, "name": g.name} for g in v.grids.all()],
+    }
+
+
 @router.get("/villages", response=list[VillageOut], summary="村（居）及其网格")
-def villages(request):
-    return [
-        {
-            "id": v.pk,
-            "town_id": v.town_id,
-            "code": v.code,
-            "name": v.name,
-            "kind": v.kind,
-            "contact_leader": _person(v.contact_leader),
-            "party_head": _person(v.party_head),
-            "cadre": _person(v.cadre),
-            "grids": [{"id": g.pk, "code": g.code, "name": g.name} for g in v.grids.all()],
-        }
-        for v in selectors.village_list(user=request.user)
-    ]
+def villages(request, kind: Literal["village", "community"] | None = Query(None, description="村或社区")):
+    found = selectors.village_list(user=request.user)
+    if kind:
+        found = found.filter(kind=kind)
+    return [_village(v) for v in found]
+
+
+@router.get("/villages/{village_id}", response=VillageOut, summary="一个村（居）")
+def village(request, village_id: int):
+    return _village(selectors.village_get(user=request.user, pk=village_id))

@@ -1,0 +1,242 @@
+"""Every page, API and management view, tried by every member of the cast.
+
+Expectations are built here from the organisation itself, not from the scoping function under test:
+a user of one town must find nothing of another town, and a village clerk or grid worker nothing of
+another village. A URL that this file does not know fails `test_every_url_is_covered`, so a new view
+cannot slip past the check.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from xinfang.accounts.choices import VILLAGE_ROLES, Role
+from xinfang.accounts.models import ApiToken, User
+from xinfang.core.admin_site import manage_site
+from xinfang.org.models import Category, Department, Grid, Person, Town, Village
+
+pytestmark = pytest.mark.django_db
+
+# How each named page is reached. "list": a GET page; "detail": a GET page per object of a model;
+# "post_detail": a POST per object; "exempt": checked elsewhere, with the reason.
+PAGES = {
+    "home": ("list", "/"),
+    "org:towns": ("list", "/org/towns/"),
+    "org:villages": ("list", "/org/villages/"),
+    "org:village": ("detail", Village),
+    "org:departments": ("list", "/org/departments/"),
+    "org:department": ("detail", Department),
+    "org:categories": ("list", "/org/categories/"),
+    "org:leaders": ("list", "/org/leaders/"),
+    "org:config": ("list", "/org/config/"),
+    "org:person-phone": ("post_detail", Person),
+    "audit:list": ("list", "/audit/"),
+    "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
+    "login": ("exempt", "public sign-in page, shows no data"),
+    "logout": ("exempt", "ends the session, shows no data"),
+    "account-unlock": ("exempt", "a POST by name: accounts/tests/test_sign_in checks it across towns"),
+    "healthz": ("exempt", "reports only the database and queue state"),
+}
+
+
+def _named_patterns(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in ("admin", "api"):
+                continue  # checked below through their own registries
+            ns = f"{p.namespace}:" if p.namespace else prefix
+            yield from _named_patterns(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{prefix}{p.name}" if p.name else str(p.pattern)
+
+
+def test_every_url_is_covered():
+    names = set(_named_patterns(get_resolver().url_patterns))
+    missing = names - set(PAGES)
+    assert not missing, f"new URLs need a line in PAGES so that the scoping test covers them: {missing}"
+
+
+class Expectation:
+    """What one user must never find, and which objects must answer 404 to them."""
+
+    def __init__(self, user: User):
+        self.user = user
+        town = user.town
+        county = user.role == Role.COUNTY
+        village_bound = user.role in VILLAGE_ROLES
+
+        def outside(obj_town_id, obj_village_id=None):
+            if county:
+                return False
+            if obj_town_id != user.town_id:
+                return True
+            return village_bound and obj_village_id is not None and obj_village_id != user.village_id
+
+        self.hidden = {Village: set(), Department: set(), Person: set(), Category: set()}
+        for v in Village.objects.all():
+            if outside(v.town_id, v.pk):
+                self.hidden[Village].add(v.pk)
+        for d in Department.objects.all():
+            if outside(d.town_id):
+                self.hidden[Department].add(d.pk)
+        for p in Person.objects.all():
+            if outside(p.town_id, p.village_id):
+                self.hidden[Person].add(p.pk)
+        for c in Category.objects.all():
+            if outside(c.town_id):
+                self.hidden[Category].add(c.pk)
+
+        forbidden = set()
+        visible = set()
+        for model, ids in self.hidden.items():
+            for obj in model.objects.all():
+                (forbidden if obj.pk in ids else visible).add(obj.name)
+        for t in Town.objects.all():
+            (forbidden if not county and t.pk != user.town_id else visible).add(t.name)
+        if town is not None and town.code == "fenjie":
+            forbidden |= set(User.objects.filter(town__code="hetang").values_list("full_name", flat=True))
+        # A name that also belongs to something the user may see (two towns may both have a
+        # 镇财政局) proves nothing either way.
+        self.forbidden = {n for n in forbidden - visible if n}
+
+    def leaks(self, text: str) -> list[str]:
+        return sorted(n for n in self.forbidden if n in text)
+
+
+@pytest.fixture
+def some_activity_in_both_towns(cast):
+    for username in ("h_village", "h_office", "village2", "office"):
+        c = Client()
+        c.force_login(cast[username])
+        c.get("/")
+    Client().post("/login/", {"username": "h_village", "password": "wrong"})
+
+
+def _users(cast):
+    return sorted(cast.values(), key=lambda u: u.username)
+
+
+def test_no_page_shows_anything_out_of_scope(cast, some_activity_in_both_towns):
+    problems = []
+    for user in _users(cast):
+        expect = Expectation(user)
+        client = Client()
+        client.force_login(user)
+        for name, (kind, target) in PAGES.items():
+            if kind == "list":
+                response = client.get(target)
+                assert response.status_code in (200, 403), (user.username, target, response.status_code)
+                if leaks := expect.leaks(response.content.decode()):
+                    problems.append(f"{user.username} {target}: {leaks[:5]}")
+            elif kind in ("detail", "post_detail"):
+                model = target
+                for obj in model.objects.all():
+                    url = f"/org/{ {Village: 'villages', Department: 'departments', Person: 'people'}[model] }/{obj.pk}/"
+                    if kind == "post_detail":
+                        url += "phone/"
+                        response = client.post(url)
+                    else:
+                        response = client.get(url)
+                    if obj.pk in expect.hidden[model]:
+                        if response.status_code not in (403, 404):
+                            problems.append(f"{user.username} {url}: {response.status_code}, expected 404")
+                    elif response.status_code == 200 and (leaks := expect.leaks(response.content.decode())):
+                        problems.append(f"{user.username} {url}: {leaks[:5]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_village_clerks_see_their_own_village_and_not_the_other(client_as, cast):
+    own, other = cast["village1"].village, cast["village2"].village
+    page = client_as("village1").get("/org/villages/").content.decode()
+    assert own.name in page and own.party_head.name in page
+    assert other.name not in page and other.party_head.name not in page
+    assert client_as("village1").get(f"/org/villages/{other.pk}/").status_code == 404
+    assert client_as("village2").get(f"/org/villages/{other.pk}/").status_code == 200
+
+
+def test_the_county_bureau_reads_across_towns(client_as):
+    page = client_as("county").get("/org/villages/").content.decode()
+    assert "分界镇" in page and "荷塘镇" in page
+
+
+def test_the_system_administrator_cannot_open_the_audit_log(client_as):
+    response = client_as("sysadmin").get("/audit/")
+    assert response.status_code == 403
+    assert "不能使用此功能" in response.content.decode()
+    assert client_as("sysadmin").get("/audit/export/").status_code == 403
+    assert client_as("auditadmin").get("/audit/").status_code == 200
+
+
+def _api_paths():
+    from xinfang.core.api import api
+
+    schema = api.get_openapi_schema()
+    return [(path, ops) for path, ops in schema["paths"].items()]
+
+
+def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_towns):
+    covered = {"/api/v1/me", "/api/v1/config/categories", "/api/v1/config/villages", "/api/v1/config/villages/{village_id}"}
+    paths = dict(_api_paths())
+    assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"
+    problems = []
+    for user in _users(cast):
+        expect = Expectation(user)
+        client = Client()
+        client.force_login(user)
+        for path in ("/api/v1/me", "/api/v1/config/categories", "/api/v1/config/villages"):
+            response = client.get(path)
+            assert response.status_code == 200, (user.username, path)
+            if leaks := expect.leaks(response.content.decode()):
+                problems.append(f"{user.username} {path}: {leaks[:5]}")
+        for village in Village.objects.all():
+            response = client.get(f"/api/v1/config/villages/{village.pk}")
+            # The security and audit administrators read no organisation data at all.
+            reads_org = user.role not in (Role.SECADMIN, Role.AUDITADMIN)
+            expected = 200 if reads_org and village.pk not in expect.hidden[Village] else 404
+            if response.status_code != expected:
+                problems.append(f"{user.username} village {village.pk}: {response.status_code}, expected {expected}")
+    assert not problems, "\n".join(problems)
+
+
+def _owning_town(obj):
+    if isinstance(obj, Town):
+        return obj.pk
+    if isinstance(obj, Grid):
+        return obj.village.town_id
+    if isinstance(obj, ApiToken):
+        return obj.user.town_id
+    return obj.town_id
+
+
+def test_the_management_site_shows_each_administrator_only_their_town(cast):
+    problems = []
+    admins = [u for u in _users(cast) if u.role in (Role.SYSADMIN, Role.SECADMIN)]
+    for user in admins:
+        expect = Expectation(user)
+        client = Client()
+        client.force_login(user)
+        for model, model_admin in manage_site._registry.items():
+            opts = model._meta
+            changelist = f"/manage/{opts.app_label}/{opts.model_name}/"
+            response = client.get(changelist)
+            allowed = user.role in model_admin.roles
+            if not allowed:
+                if response.status_code not in (302, 403):
+                    problems.append(f"{user.username} {changelist}: {response.status_code}, expected refusal")
+                continue
+            assert response.status_code == 200, (user.username, changelist)
+            if leaks := expect.leaks(response.content.decode()):
+                problems.append(f"{user.username} {changelist}: {leaks[:5]}")
+            for obj in model._default_manager.all():
+                owner = _owning_town(obj)
+                if owner is not None and owner != user.town_id:
+                    change = f"{changelist}{obj.pk}/change/"
+                    status = client.get(change).status_code
+                    if status != 404:
+                        problems.append(f"{user.username} {change}: {status}, expected 404")
+    assert not problems, "\n".join(problems)
+
+
+def test_work_roles_cannot_open_the_management_site(client_as):
+    for username in ("office", "village1", "auditadmin", "supervisor"):
+        assert client_as(username).get("/manage/").status_code == 403
