@@ -32,7 +32,10 @@ def me(request):
         units.append({"kind": "department", "id": user.department_id, "name": user.department.name})
     if user.person_id and user.person.is_leader:
         units.extend({"kind": "line", "id": d.pk, "name": d.name} for d in user.person.lines.all())
-        units.extend({"kind": "contact_village", "id": v.pk, "name": v.name} for v in user.person.contact_villages.all())
+        units.extend(
+            {"kind": "contact_village", "id": v.pk, "name": v.name}
+            for v in user.person.contact_villages.all()
+        )
     return {
         "id": user.pk,
         "username": user.username,

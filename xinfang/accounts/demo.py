@@ -6,10 +6,9 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from xinfang.org.models import Department, Town, Village
-
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.org.models import Department, Town, Village
 
 from .choices import Role
 from .models import User
@@ -39,7 +38,9 @@ DEMO_ACCOUNTS = [
 
 
 def _units(town: Town, role: str) -> dict:
-    villages = list(Village.objects.filter(town=town).select_related("contact_leader").order_by("order", "id")[:2])
+    villages = list(
+        Village.objects.filter(town=town).select_related("contact_leader").order_by("order", "id")[:2]
+    )
     if len(villages) < 2:
         raise ValueError("演示镇至少需要两个村（居）")
     first, second = villages
@@ -93,7 +94,10 @@ def demo_accounts_ensure(*, town: Town, password: str | None = None) -> list[Use
         user.save()
         if created:
             audit_record(
-                event=AuditEventType.CREATE, username="manage.py setup_demo", town=user.town, target=user,
+                event=AuditEventType.CREATE,
+                username="manage.py setup_demo",
+                town=user.town,
+                target=user,
                 detail="创建演示账号",
             )
         users.append(user)

@@ -16,7 +16,9 @@ class LoginForm(AuthenticationForm):
     }
 
     username = forms.CharField(
-        label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label="用户名",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
         label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
@@ -34,4 +36,3 @@ class LoginForm(AuthenticationForm):
             if 0 < left < limit:
                 message += f"再错 {left} 次，账号将被锁定 {settings.XINFANG_LOCKOUT_MINUTES} 分钟。"
             raise forms.ValidationError(message, code="invalid_login") from None
-

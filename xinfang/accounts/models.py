@@ -17,19 +17,44 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=40, blank=True)
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     town = models.ForeignKey(
-        "org.Town", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所属镇"
+        "org.Town",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属镇",
     )
     village = models.ForeignKey(
-        "org.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所属村（居）"
+        "org.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属村（居）",
     )
     grid = models.ForeignKey(
-        "org.Grid", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所属网格"
+        "org.Grid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属网格",
     )
     department = models.ForeignKey(
-        "org.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所属部门"
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属部门",
     )
     person = models.ForeignKey(
-        "org.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts", verbose_name="对应人员"
+        "org.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name="对应人员",
     )
 
     scope = Scope(town="town", roles=frozenset({Role.SECADMIN}))
@@ -40,7 +65,9 @@ class User(AbstractUser):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.full_name or self.username}（{self.get_role_display()}）" if self.role else self.username
+        return (
+            f"{self.full_name or self.username}（{self.get_role_display()}）" if self.role else self.username
+        )
 
     @property
     def display_name(self) -> str:

@@ -39,7 +39,8 @@ class MinimumLengthValidator:
     def validate(self, password, user=None):
         if len(password) < self.min_length:
             raise ValidationError(
-                f"密码太短：至少 {self.min_length} 位，当前只有 {len(password)} 位。", code="password_too_short"
+                f"密码太短：至少 {self.min_length} 位，当前只有 {len(password)} 位。",
+                code="password_too_short",
             )
 
     def get_help_text(self):

@@ -34,7 +34,12 @@ class AuditEvent(models.Model):
     )
     username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
     town = models.ForeignKey(
-        "org.Town", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+",
+        "org.Town",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="镇",
     )
     ip_address = models.GenericIPAddressField("地址", null=True, blank=True)
@@ -48,7 +53,7 @@ class AuditEvent(models.Model):
     detail = models.TextField("说明", blank=True)
 
     objects = AuditEventQuerySet.as_manager()
-    scope = Scope(town="town", roles=frozenset({Role.AUDITADMIN}))
+    scope = Scope(town="town", town_optional=True, roles=frozenset({Role.AUDITADMIN}))
 
     class Meta:
         verbose_name = "审计日志"

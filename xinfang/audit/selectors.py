@@ -18,5 +18,7 @@ def audit_event_search(*, user, filters: dict):
     if filters.get("success") in ("1", "0"):
         events = events.filter(success=filters["success"] == "1")
     if q := filters.get("q"):
-        events = events.filter(Q(target_repr__icontains=q) | Q(detail__icontains=q) | Q(ip_address__icontains=q))
+        events = events.filter(
+            Q(target_repr__icontains=q) | Q(detail__icontains=q) | Q(ip_address__icontains=q)
+        )
     return events

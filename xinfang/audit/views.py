@@ -30,7 +30,9 @@ def audit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count}
+        request,
+        "audit/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
     )
 
 

@@ -118,10 +118,15 @@ class RoleAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        audit_record(event=AuditEventType.DELETE, user=request.user, target=obj, old=snapshot(obj), detail="系统管理页面")
+        audit_record(
+            event=AuditEventType.DELETE,
+            user=request.user,
+            target=obj,
+            old=snapshot(obj),
+            detail="系统管理页面",
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
-

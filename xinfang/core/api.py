@@ -38,7 +38,8 @@ api = NinjaAPI(
     description="乡镇信访工作平台接口。所有读取都按调用者的角色与单位限定范围；范围外的对象一律返回 404。",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
-    docs_url="/docs",
+    # No Swagger page: its interface is English and it is for developers, who read openapi.json.
+    docs_url=None,
 )
 
 

@@ -23,6 +23,9 @@ class Scope:
     village: str | None = None
     # True when objects with no village are town-wide and visible to village-bound roles too.
     village_optional: bool = False
+    # True when objects with no town (e.g. a sign-in attempt with an unknown username) are visible to
+    # the roles that may read the model in every town.
+    town_optional: bool = False
     # Roles that may read this model at all; None means every role of the town.
     roles: frozenset[str] | None = None
     # Extra per-role filters: {role: callable(user) -> Q}.
@@ -47,7 +50,10 @@ def scope(queryset: QuerySet, user) -> QuerySet:
         # The county bureau reads across all the towns of this installation.
         queryset = queryset.all()
     else:
-        queryset = queryset.filter(_town_q(rule, user))
+        town_q = _town_q(rule, user)
+        if rule.town_optional:
+            town_q |= Q(**{f"{rule.town}__isnull": True})
+        queryset = queryset.filter(town_q)
     if user.role in VILLAGE_ROLES and rule.village is not None:
         own = Q(**{rule.village: user.village_id})
         if rule.village_optional:

@@ -8,7 +8,9 @@ from .health import health_report
 @never_cache
 def healthz(request):
     report = health_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        report, status=200 if report["status"] == "ok" else 503, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def forbidden(request, exception=None):

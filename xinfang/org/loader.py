@@ -134,7 +134,8 @@ def read_config(path: Path) -> schema.TownConfig:
         config = schema.TownConfig.model_validate(data)
     except ValidationError as exc:
         problems = [
-            f"{name} 第 {_line(root, e['loc'])} 行，{_label(e['loc'])}：{zh_message(e)}。" for e in exc.errors()
+            f"{name} 第 {_line(root, e['loc'])} 行，{_label(e['loc'])}：{zh_message(e)}。"
+            for e in exc.errors()
         ]
         raise TownConfigError(name, problems) from None
     problems = [
@@ -164,21 +165,29 @@ def _cross_reference_problems(c: schema.TownConfig):
     for i, leader in enumerate(c.leaders):
         for j, code in enumerate(leader.lines):
             if code not in dept_codes:
-                yield ("leaders", i, "lines", j), f"部门代码“{code}”未在 departments 中定义，请先添加该部门或改正代码。"
+                yield (
+                    ("leaders", i, "lines", j),
+                    f"部门代码“{code}”未在 departments 中定义，请先添加该部门或改正代码。",
+                )
     grid_codes: dict[str, tuple] = {}
     for i, v in enumerate(c.villages):
         if v.contact_leader not in leader_codes:
-            yield ("villages", i, "contact_leader"), (
-                f"镇领导代码“{v.contact_leader}”未在 leaders 中定义，请先添加该领导或改正代码。"
+            yield (
+                ("villages", i, "contact_leader"),
+                (f"镇领导代码“{v.contact_leader}”未在 leaders 中定义，请先添加该领导或改正代码。"),
             )
         for j, g in enumerate(v.grids):
             if g.code in grid_codes:
-                yield ("villages", i, "grids", j, "code"), f"网格代码“{g.code}”重复出现，网格代码在全镇内必须唯一。"
+                yield (
+                    ("villages", i, "grids", j, "code"),
+                    f"网格代码“{g.code}”重复出现，网格代码在全镇内必须唯一。",
+                )
             grid_codes[g.code] = (i, j)
     for i, cat in enumerate(c.categories):
         if cat.lead not in dept_codes:
-            yield ("categories", i, "lead"), (
-                f"部门代码“{cat.lead}”未在 departments 中定义，牵头部门必须是本镇已配置的部门。"
+            yield (
+                ("categories", i, "lead"),
+                (f"部门代码“{cat.lead}”未在 departments 中定义，牵头部门必须是本镇已配置的部门。"),
             )
         for j, code in enumerate(cat.supporting):
             if code not in dept_codes:
@@ -187,8 +196,9 @@ def _cross_reference_problems(c: schema.TownConfig):
                 yield ("categories", i, "supporting", j), f"“{code}”已是牵头部门，不应再列为配合部门。"
         for j, matter in enumerate(cat.matters_outside_village_powers):
             if matter not in cat.matters:
-                yield ("categories", i, "matters_outside_village_powers", j), (
-                    f"事项“{matter}”不在本类别的 matters 中，请先在 matters 中列出。"
+                yield (
+                    ("categories", i, "matters_outside_village_powers", j),
+                    (f"事项“{matter}”不在本类别的 matters 中，请先在 matters 中列出。"),
                 )
     for i, t in enumerate(c.targets):
         if t.comparison in ("at_least", "at_most") and t.threshold is None:

@@ -26,7 +26,9 @@ class Town(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True, help_text=CODE_HELP)
     name = models.CharField("镇名", max_length=60)
     county = models.CharField("所属县（市）", max_length=60)
-    case_number_prefix = models.CharField("信访事项编号前缀", max_length=10, help_text="如“分信”，编号形如 分信〔2026〕0001号")
+    case_number_prefix = models.CharField(
+        "信访事项编号前缀", max_length=10, help_text="如“分信”，编号形如 分信〔2026〕0001号"
+    )
     is_demo = models.BooleanField("演示数据", default=False)
     collective_threshold = models.PositiveSmallIntegerField("集体访人数下限", default=5)
     max_representatives = models.PositiveSmallIntegerField("推选代表人数上限", default=5)
@@ -53,7 +55,9 @@ class TimeLimits(models.Model):
     town = models.OneToOneField(Town, on_delete=models.CASCADE, related_name="time_limits", verbose_name="镇")
     route_days = models.PositiveSmallIntegerField("登记转送交办期限（日）", default=15)
     notify_days = models.PositiveSmallIntegerField("告知是否受理期限（日）", default=15)
-    misroute_objection_working_days = models.PositiveSmallIntegerField("交办不当提出异议期限（工作日）", default=5)
+    misroute_objection_working_days = models.PositiveSmallIntegerField(
+        "交办不当提出异议期限（工作日）", default=5
+    )
     handling_days = models.PositiveSmallIntegerField("办理期限（日）", default=60)
     extension_max_days = models.PositiveSmallIntegerField("延期上限（日）", default=30)
     review_request_days = models.PositiveSmallIntegerField("申请复查期限（日）", default=30)
@@ -78,7 +82,12 @@ class Person(models.Model):
     town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="people", verbose_name="镇")
     # The village a person works in (party head, grid worker); empty for town-level cadres.
     village = models.ForeignKey(
-        "Village", on_delete=models.SET_NULL, null=True, blank=True, related_name="people", verbose_name="所在村（居）"
+        "Village",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="所在村（居）",
     )
     name = models.CharField("姓名", max_length=40)
     title = models.CharField("职务", max_length=60, blank=True)
@@ -107,9 +116,16 @@ class Department(models.Model):
     town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="departments", verbose_name="镇")
     code = models.SlugField("代码", max_length=40, help_text=CODE_HELP)
     name = models.CharField("名称", max_length=60)
-    kind = models.CharField("类型", max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.TOWN)
+    kind = models.CharField(
+        "类型", max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.TOWN
+    )
     head = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="headed_departments", verbose_name="负责人"
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        verbose_name="负责人",
     )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -136,7 +152,9 @@ class Village(models.Model):
     party_head = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="party_head_of", verbose_name="党组织负责人"
     )
-    cadre = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cadre_of", verbose_name="分工镇干")
+    cadre = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cadre_of", verbose_name="分工镇干"
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     scope = Scope(town="town", village="pk", roles=_ORG_READERS)
@@ -152,12 +170,12 @@ class Village(models.Model):
 
 
 class Grid(models.Model):
-    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="grids", verbose_name="村（居）")
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="grids", verbose_name="村（居）"
+    )
     code = models.SlugField("代码", max_length=40, help_text=CODE_HELP)
     name = models.CharField("名称", max_length=60)
-    worker = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="grids", verbose_name="网格员"
-    )
+    worker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="grids", verbose_name="网格员")
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     scope = Scope(town="village__town", village="village", roles=_ORG_READERS)
@@ -260,4 +278,3 @@ class Cadence(models.Model):
 
     def __str__(self):
         return f"{self.get_held_by_display()}{self.get_period_display()}{self.name}不少于{self.times}次"
-

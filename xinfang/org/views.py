@@ -40,7 +40,9 @@ def department_detail(request, pk: int):
 
 @roles_required(*ORG_ROLES)
 def category_list(request):
-    return render(request, "org/category_list.html", {"categories": selectors.category_list(user=request.user)})
+    return render(
+        request, "org/category_list.html", {"categories": selectors.category_list(user=request.user)}
+    )
 
 
 @roles_required(*ORG_ROLES)

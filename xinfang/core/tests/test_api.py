@@ -50,7 +50,10 @@ def test_categories_carry_their_lead_and_supporting_departments(client_as):
     by_name = {c["name"]: c for c in categories}
     assert len(categories) == 6
     assert by_name["涉法涉诉类"]["lead_department"]["name"] == "镇政法和社会管理局"
-    assert {d["name"] for d in by_name["涉法涉诉类"]["supporting_departments"]} == {"分界派出所", "分界司法所"}
+    assert {d["name"] for d in by_name["涉法涉诉类"]["supporting_departments"]} == {
+        "分界派出所",
+        "分界司法所",
+    }
 
 
 def test_bad_query_input_answers_422_with_chinese_per_field_details(client_as):

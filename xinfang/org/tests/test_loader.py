@@ -45,7 +45,12 @@ def test_it_loads_the_seeds_six_categories_with_their_lead_departments(fenjie):
         "民生保障类": "镇政法和社会管理局",
     }
     labour = Category.objects.get(town=fenjie, name="劳动保障类")
-    assert {d.name for d in labour.supporting.all()} == {"镇党群工作局", "镇政法和社会管理局", "分界派出所", "分界司法所"}
+    assert {d.name for d in labour.supporting.all()} == {
+        "镇党群工作局",
+        "镇政法和社会管理局",
+        "分界派出所",
+        "分界司法所",
+    }
     assert fenjie.case_number_prefix == "分信"
     assert fenjie.time_limits.handling_days == 60
     assert fenjie.time_limits.misroute_objection_working_days == 5
@@ -118,14 +123,16 @@ def test_a_wrong_type_and_an_unknown_field_are_explained_in_chinese(tmp_path):
     with pytest.raises(TownConfigError) as err:
         town_load(path=path)
     problems = err.value.problems
-    assert any(f"第 {line} 行" in p and "handling_days（办理期限）" in p and "应为整数" in p for p in problems)
+    assert any(
+        f"第 {line} 行" in p and "handling_days（办理期限）" in p and "应为整数" in p for p in problems
+    )
     assert any(f"第 {line + 1} 行" in p and "handing_days" in p and "不认识的字段" in p for p in problems)
 
 
 def test_a_failure_late_in_the_file_leaves_nothing_half_loaded(tmp_path):
     # A new town whose last target is broken: not even the town itself may be created.
     text = HETANG.read_text(encoding="utf-8").replace("code: hetang", "code: hetang-copy", 1)
-    text = text.replace("unit: \"%\"", "unit: 百分比", 1)
+    text = text.replace('unit: "%"', "unit: 百分比", 1)
     path = tmp_path / "copy.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TownConfigError):

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="演示镇配置文件")
-        parser.add_argument("--reload", action="store_true", help="已存在时也重新导入配置文件（覆盖页面上的修改）")
+        parser.add_argument(
+            "--reload", action="store_true", help="已存在时也重新导入配置文件（覆盖页面上的修改）"
+        )
 
     def handle(self, *args, config, reload, **options):
         import yaml

@@ -25,12 +25,20 @@ class Command(BaseCommand):
         procs = [
             subprocess.Popen(
                 [
-                    python, "-m", "gunicorn", "config.wsgi:application",
-                    "--bind", f"{host}:{port}",
-                    "--workers", str(workers),
-                    "--threads", "4",
-                    "--access-logfile", "-" if os.environ.get("XINFANG_ACCESS_LOG") else "/dev/null",
-                    "--graceful-timeout", "5",
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-" if os.environ.get("XINFANG_ACCESS_LOG") else "/dev/null",
+                    "--graceful-timeout",
+                    "5",
                 ]
             ),
             subprocess.Popen([python, "manage.py", "run_huey", "--workers", "2", "--flush-locks", "--quiet"]),
