@@ -41,4 +41,4 @@ lint: deps
 	$(PY) -m ruff format --check .
 
 screenshots: deps browser-deps
-	$(PY) -m pytest -m browser -k screenshots --screenshots
+	$(PY) -m pytest -m browser --screenshots
