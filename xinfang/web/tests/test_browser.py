@@ -37,7 +37,9 @@ SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert shutil.which("chromium") or Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test`"
+    assert shutil.which("chromium") or Path(CHROMIUM).exists(), (
+        "Debian's chromium is missing: run `make test`"
+    )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
@@ -61,7 +63,9 @@ def page_for(browser, live_server, request):
         page = context.new_page()
         page.on(
             "request",
-            lambda r: None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url),
+            lambda r: (
+                None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
+            ),
         )
         return page
 
