@@ -72,25 +72,19 @@ class Expectation:
                 return True
             return village_bound and obj_village_id is not None and obj_village_id != user.village_id
 
-        self.hidden = {Village: set(), Department: set(), Person: set(), Category: set()}
-        for v in Village.objects.all():
-            if outside(v.town_id, v.pk):
-                self.hidden[Village].add(v.pk)
-        for d in Department.objects.all():
-            if outside(d.town_id):
-                self.hidden[Department].add(d.pk)
-        for p in Person.objects.all():
-            if outside(p.town_id, p.village_id):
-                self.hidden[Person].add(p.pk)
-        for c in Category.objects.all():
-            if outside(c.town_id):
-                self.hidden[Category].add(c.pk)
-
+        # Each model with the attribute naming its village (None: town-wide reference data).
+        placed = {Village: "pk", Person: "village_id", Department: None, Category: None}
+        self.hidden = {model: set() for model in placed}
         forbidden = set()
         visible = set()
-        for model, ids in self.hidden.items():
+        for model, village_attr in placed.items():
             for obj in model.objects.all():
-                (forbidden if obj.pk in ids else visible).add(obj.name)
+                village_id = getattr(obj, village_attr) if village_attr else None
+                if outside(obj.town_id, village_id):
+                    self.hidden[model].add(obj.pk)
+                    forbidden.add(obj.name)
+                else:
+                    visible.add(obj.name)
         for t in Town.objects.all():
             (forbidden if not county and t.pk != user.town_id else visible).add(t.name)
         if town is not None and town.code == "fenjie":
