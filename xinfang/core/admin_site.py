@@ -45,6 +45,14 @@ class ManageSite(admin.AdminSite):
 manage_site = ManageSite(name="admin")
 
 
+def _scoped_choices(db_field, request, kwargs: dict) -> dict:
+    """Drop-downs offer only what the administrator may see (no other town's people)."""
+    related = db_field.related_model
+    if hasattr(related, "scope"):
+        kwargs["queryset"] = scope(related._default_manager.all(), request.user)
+    return kwargs
+
+
 class RoleAdmin(admin.ModelAdmin):
     roles: frozenset = frozenset()
     can_add = True
@@ -85,16 +93,14 @@ class RoleAdmin(admin.ModelAdmin):
         return exclude
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if hasattr(related, "scope"):
-            kwargs["queryset"] = scope(related._default_manager.all(), request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **_scoped_choices(db_field, request, kwargs)
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if hasattr(related, "scope"):
-            kwargs["queryset"] = scope(related._default_manager.all(), request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(
+            db_field, request, **_scoped_choices(db_field, request, kwargs)
+        )
 
     def save_model(self, request, obj, form, change):
         if self._town_field() and not getattr(obj, "town_id", None):
@@ -130,3 +136,30 @@ class RoleAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class RoleInline(admin.TabularInline):
+    """An inline follows the roles of the admin it sits in."""
+
+    extra = 0
+
+    def _allowed(self, request, obj=None) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent is not None and parent._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_scoped_choices(db_field, request, kwargs)
+        )

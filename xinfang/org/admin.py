@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from xinfang.accounts.choices import Role
-from xinfang.core.admin_site import RoleAdmin, manage_site
+from xinfang.core.admin_site import RoleAdmin, RoleInline, manage_site
 
 from .models import Cadence, Category, Department, Grid, Person, Target, TimeLimits, Town, Village
 
@@ -42,9 +42,8 @@ class PersonAdmin(ConfigAdmin):
     filter_horizontal = ["lines"]
 
 
-class GridInline(admin.TabularInline):
+class GridInline(RoleInline):
     model = Grid
-    extra = 0
 
 
 @admin.register(Village, site=manage_site)
