@@ -3,10 +3,13 @@
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+
+from .models import User
 
 
 def _known_user(username: str | None):
@@ -54,3 +57,19 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
         detail="连续登录失败次数达到上限，账号被临时锁定",
         request=request,
     )
+
+
+@receiver(pre_save, sender=User)
+def note_password_change(sender, instance, **kwargs):
+    if instance.pk is None:
+        return
+    stored = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    instance._password_changed = stored is not None and stored != instance.password
+
+
+@receiver(post_save, sender=User)
+def audit_password_change(sender, instance, created, **kwargs):
+    """Whoever changes a password, through whatever page, leaves a row (never the password itself)."""
+    if not created and getattr(instance, "_password_changed", False):
+        instance._password_changed = False
+        audit_record(event=AuditEventType.UPDATE, target=instance, detail="修改密码")

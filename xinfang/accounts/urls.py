@@ -5,5 +5,6 @@ from . import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/<str:username>/unlock/", views.unlock, name="account-unlock"),
 ]

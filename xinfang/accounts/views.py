@@ -29,6 +29,15 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改。")
+        return super().form_valid(form)
+
+
 def lockout_message(username: str) -> str:
     attempt = AccessAttempt.objects.filter(username=username).order_by("-attempt_time").first()
     minutes = settings.XINFANG_LOCKOUT_MINUTES

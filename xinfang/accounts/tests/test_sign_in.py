@@ -123,3 +123,23 @@ def test_passwords_with_three_kinds_of_characters_are_accepted(password):
 
 def test_passwords_are_stored_with_argon2(cast):
     assert cast["office"].password.startswith("argon2$")
+
+
+def test_a_user_changes_their_own_password_and_it_is_audited(client_as, cast):
+    client = client_as("village1")
+    weak = client.post(
+        "/password/", {"old_password": PASSWORD, "new_password1": "abcdefgh", "new_password2": "abcdefgh"}
+    )
+    assert "至少 3 类" in weak.content.decode()
+    wrong_old = client.post(
+        "/password/", {"old_password": "nope", "new_password1": "Qmzxrt7v!", "new_password2": "Qmzxrt7v!"}
+    )
+    assert "旧密码不正确" in wrong_old.content.decode()
+    done = client.post(
+        "/password/", {"old_password": PASSWORD, "new_password1": "Qmzxrt7v!", "new_password2": "Qmzxrt7v!"}
+    )
+    assert done.status_code == 302
+    row = AuditEvent.objects.get(event="update", detail="修改密码")
+    assert row.username == "village1" and row.target_id == str(cast["village1"].pk)
+    assert "Qmzxrt7v" not in str(row.old_values) + str(row.new_values)
+    assert _sign_in(Client(), "village1", "Qmzxrt7v!").status_code == 302

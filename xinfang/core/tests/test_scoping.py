@@ -34,6 +34,7 @@ PAGES = {
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
     "logout": ("exempt", "ends the session, shows no data"),
+    "password-change": ("list", "/password/"),
     "account-unlock": ("exempt", "a POST by name: accounts/tests/test_sign_in checks it across towns"),
     "healthz": ("exempt", "reports only the database and queue state"),
 }
