@@ -1,7 +1,6 @@
 """Every sign-in, failed sign-in, lock-out and sign-out goes to the audit log."""
 
 from axes.signals import user_locked_out
-from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -15,7 +14,7 @@ from .models import User
 def _known_user(username: str | None):
     if not username:
         return None
-    return get_user_model().objects.filter(username=username).select_related("town").first()
+    return User.objects.filter(username=username).select_related("town").first()
 
 
 @receiver(user_logged_in)
