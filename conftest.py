@@ -11,8 +11,10 @@ def pytest_addoption(parser):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Both towns and the cast are loaded once per session; each test rolls back its own changes."""
     from xinfang.core.testing import cast_ensure
+    from xinfang.workcal.services import calendar_seed
 
     with django_db_blocker.unblock():
+        calendar_seed()
         cast_ensure()
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "xinfang.accounts",
     "xinfang.audit",
     "xinfang.web",
+    "xinfang.workcal",
 ]
 
 MIDDLEWARE = [

@@ -17,8 +17,9 @@ from xinfang.accounts.choices import VILLAGE_ROLES, Role
 
 @dataclass(frozen=True)
 class Scope:
-    # Lookup path from the model to its Town ("" when the model is the Town).
-    town: str
+    # Lookup path from the model to its Town ("" when the model is the Town, None when the model is
+    # national and belongs to no town, like the working calendar).
+    town: str | None
     # Lookup path to the Village the object belongs to, or None for town-wide reference data.
     village: str | None = None
     # True when objects with no village are town-wide and visible to village-bound roles too.
@@ -46,8 +47,8 @@ def scope(queryset: QuerySet, user) -> QuerySet:
         return queryset.none()
     if rule.roles is not None and user.role not in rule.roles:
         return queryset.none()
-    if user.role == Role.COUNTY:
-        # The county bureau reads across all the towns of this installation.
+    if user.role == Role.COUNTY or rule.town is None:
+        # The county bureau reads across all the towns of this installation; national data has no town.
         queryset = queryset.all()
     else:
         town_q = _town_q(rule, user)
