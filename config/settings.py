@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "xinfang.audit",
     "xinfang.web",
     "xinfang.workcal",
+    "xinfang.cases",
 ]
 
 MIDDLEWARE = [
