@@ -46,6 +46,14 @@ def diff(old: dict | None, new: dict | None) -> tuple[dict | None, dict | None]:
     return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
 
 
+def _label(target) -> str:
+    """How the log names an object. A case is named by its number only: the audit administrator
+    sees that a case changed, never what it is about (三员分立)."""
+    if target is None:
+        return ""
+    return str(getattr(target, "audit_label", target))[:200]
+
+
 def audit_record(
     *,
     event: AuditEventType | str,
@@ -79,7 +87,7 @@ def audit_record(
         event=event,
         target_type=target._meta.verbose_name if target is not None else "",
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
+        target_repr=_label(target),
         success=success,
         old_values=_plain(old) if old is not None else None,
         new_values=_plain(new) if new is not None else None,

@@ -1,5 +1,6 @@
 """The API at /api/v1/: bearer tokens for integrations, the session for the pages, Chinese errors."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -55,6 +56,17 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": f"输入有误：{summary}", "errors": errors}, status=422)
 
 
+@api.exception_handler(DjangoValidationError)
+def on_service_error(request, exc: DjangoValidationError):
+    """A service refused the input: 422 with the same shape as a schema error."""
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+    else:
+        errors = [{"field": "body", "message": m} for m in exc.messages]
+    summary = "；".join(e["message"] for e in errors[:5])
+    return api.create_response(request, {"detail": f"输入有误：{summary}", "errors": errors}, status=422)
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     detail = "未登录或访问令牌无效。请先登录，或在请求头中提供 Authorization: Bearer <令牌>。"
@@ -73,10 +85,12 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers():
     from xinfang.accounts.api import router as accounts_router
+    from xinfang.cases.api import router as cases_router
     from xinfang.org.api import router as org_router
 
     api.add_router("/", accounts_router)
     api.add_router("/config/", org_router)
+    api.add_router("/", cases_router)
 
 
 _register_routers()

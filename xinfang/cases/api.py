@@ -1,0 +1,209 @@
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema, Status
+
+from xinfang.core.scoping import scope
+from xinfang.org.models import Category, Village
+
+from . import selectors
+from .models import Case
+from .services import PetitionerIn, PetitionIn, petition_register
+
+router = Router(tags=["信访事项"])
+
+ChannelName = Literal["letter", "visit", "phone", "online", "referral"]
+LevelName = Literal["county", "city", "province", "national"]
+
+
+class PetitionerBody(Schema):
+    name: str = Field(..., max_length=40, description="姓名")
+    id_number: str = Field("", max_length=20, description="身份证号（18 位）")
+    phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=200)
+    village: int | str | None = Field(None, description="所在村（居）：编号或名称")
+
+
+class PetitionBody(Schema):
+    channel: ChannelName = Field(
+        ..., description="渠道：letter 来信、visit 来访、phone 来电、online 网上、referral 交转办"
+    )
+    received_at: dt.datetime = Field(..., description="收到时间，ISO 8601，带时区")
+    referral_level: LevelName | None = Field(None, description="上级交转办的层级")
+    petitioner: PetitionerBody
+    persons_count: int = Field(1, ge=1, le=10000)
+    title: str = Field(..., max_length=200, description="事项（一句话）")
+    content: str = Field(..., description="诉求内容")
+    kind: Literal["suggestion", "accusation", "claim"] = "claim"
+    category: int | str | None = Field(None, description="类别：编号或名称")
+    case: int | None = Field(None, description="重复信访时所属的信访事项编号（id）")
+    skip_level: LevelName | None = None
+    has_threat: bool = False
+    law_related: bool = False
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    title: str
+    village: str | None
+    category: str | None
+    received_at: dt.datetime
+    route_due: dt.date
+    repeat_count: int
+    is_collective: bool
+    has_threat: bool
+    skip_level: str
+    rebound: bool
+
+
+class PetitionOut(Schema):
+    id: int
+    channel: str
+    received_at: dt.datetime
+    is_repeat: bool
+    query_code: str
+    persons_count: int
+
+
+class CandidateOut(Schema):
+    case: CaseOut
+    reason: str
+
+
+class RegisteredOut(Schema):
+    case: CaseOut
+    petition: PetitionOut
+    repeat_candidates: list[CandidateOut]
+
+
+class CaseListOut(Schema):
+    items: list[CaseOut]
+    count: int
+
+
+class CaseDetailOut(CaseOut):
+    content: str
+    petitions: list[PetitionOut]
+
+
+def _case(c: Case) -> dict:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "state": c.state,
+        "state_label": c.get_state_display(),
+        "title": c.title,
+        "village": c.village.name if c.village_id else None,
+        "category": c.category.name if c.category_id else None,
+        "received_at": c.received_at,
+        "route_due": c.route_due,
+        "repeat_count": c.repeat_count,
+        "is_collective": c.is_collective,
+        "has_threat": c.has_threat,
+        "skip_level": c.skip_level,
+        "rebound": c.rebound,
+    }
+
+
+def _petition(p) -> dict:
+    return {
+        "id": p.pk,
+        "channel": p.channel,
+        "received_at": p.received_at,
+        "is_repeat": p.is_repeat,
+        "query_code": p.query_code,
+        "persons_count": p.persons_count,
+    }
+
+
+def _by_id_or_name(model, value, user, field: str, label: str):
+    if value in (None, ""):
+        return None
+    objects = scope(model.objects.all(), user)
+    found = objects.filter(pk=value).first() if isinstance(value, int) else objects.filter(name=value).first()
+    if found is None:
+        raise ValidationError(
+            {field: f"{label}“{value}”不存在或不在本镇，请用 /api/v1/config 接口查询可选值。"}
+        )
+    return found
+
+
+@router.post("/petitions", response={201: RegisteredOut}, summary="登记一次信访（新事项或重复信访）")
+def petition_create(request, body: PetitionBody):
+    user = request.user
+    village = _by_id_or_name(Village, body.petitioner.village, user, "petitioner.village", "村（居）")
+    category = _by_id_or_name(Category, body.category, user, "category", "类别")
+    case = None
+    if body.case is not None:
+        case = scope(Case.objects.all(), user).filter(pk=body.case).first()
+        if case is None:
+            raise ValidationError({"case": "所选信访事项不存在或不在您的范围内。"})
+    petition = petition_register(
+        data=PetitionIn(
+            channel=body.channel,
+            received_at=body.received_at,
+            referral_level=body.referral_level or "",
+            petitioner=PetitionerIn(
+                name=body.petitioner.name,
+                id_number=body.petitioner.id_number,
+                phone=body.petitioner.phone,
+                address=body.petitioner.address,
+                village=village,
+            ),
+            persons_count=body.persons_count,
+            title=body.title,
+            content=body.content,
+            kind=body.kind,
+            category=category,
+            case=case,
+            skip_level=body.skip_level or "",
+            has_threat=body.has_threat,
+            law_related=body.law_related,
+        ),
+        acting_user=user,
+    )
+    registered = petition.case
+    candidates = selectors.repeat_candidates(
+        user=user,
+        id_number=petition.petitioners.first().id_number,
+        village=registered.village,
+        category=registered.category,
+        exclude=registered,
+    )
+    return Status(
+        201,
+        {
+            "case": _case(registered),
+            "petition": _petition(petition),
+            "repeat_candidates": [{"case": _case(c), "reason": reason} for c, reason in candidates],
+        },
+    )
+
+
+class CaseFilters(Schema):
+    state: str | None = None
+    village: int | None = None
+    category: int | None = None
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=500)
+
+
+@router.get("/cases", response=CaseListOut, summary="信访事项列表（按调用者范围）")
+def case_index(request, filters: Query[CaseFilters]):
+    cases = selectors.case_list(
+        user=request.user,
+        filters={"state": filters.state, "village_id": filters.village, "category_id": filters.category},
+    )
+    page = cases[filters.offset : filters.offset + filters.limit]
+    return {"items": [_case(c) for c in page], "count": cases.count()}
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="一个信访事项")
+def case_detail(request, case_id: int):
+    case = selectors.case_get(user=request.user, pk=case_id)
+    petitions = selectors.petition_list_for_case(user=request.user, case=case)
+    return {**_case(case), "content": case.content, "petitions": [_petition(p) for p in petitions]}

@@ -1,0 +1,217 @@
+"""Writes on cases. Each service is one transaction: rule checks, the write, the case event and the
+audit row together."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as NumberError
+
+from xinfang.audit.choices import AuditEventType
+from xinfang.audit.services import audit_record
+from xinfang.core.scoping import scope
+from xinfang.org.models import Category, Village
+from xinfang.workcal.services import add_calendar_days
+
+from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind
+from .models import Case, CaseEvent, Petition, Petitioner
+from .numbering import case_number_allocate
+
+QUERY_CODE_CHANNELS = {Channel.LETTER, Channel.VISIT}
+QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+def id_number_problem(value: str) -> str | None:
+    """A Chinese sentence saying what is wrong with a 身份证号, or None when it is valid."""
+    try:
+        ric.validate(value)
+    except InvalidLength:
+        return "身份证号应为 18 位，请核对位数。"
+    except InvalidChecksum:
+        return "身份证号校验位不正确，请逐位核对（最后一位可能是 X）。"
+    except InvalidFormat:
+        return "身份证号格式不正确：前 17 位应为数字，最后一位为数字或 X。"
+    except InvalidComponent:
+        return "身份证号中的出生日期或地区代码不存在，请核对。"
+    except NumberError:
+        return "身份证号不正确，请核对。"
+    return None
+
+
+@dataclass
+class PetitionerIn:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    village: Village | None = None
+
+
+@dataclass
+class PetitionIn:
+    channel: str
+    received_at: object
+    petitioner: PetitionerIn
+    title: str
+    content: str
+    persons_count: int = 1
+    kind: str = PetitionKind.CLAIM
+    referral_level: str = ""
+    category: Category | None = None
+    case: Case | None = None
+    skip_level: str = ""
+    has_threat: bool = False
+    law_related: bool = False
+
+
+def _validate(data: PetitionIn, *, town) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.channel not in Channel.values:
+        errors["channel"] = "请选择信访渠道：来信、来访、来电、网上信访或上级交转办。"
+    if data.channel == Channel.REFERRAL and data.referral_level not in Level.values:
+        errors["referral_level"] = "上级交转办须注明交办层级（县、市、省或国家）。"
+    if data.received_at is None:
+        errors["received_at"] = "请填写收到时间。"
+    elif timezone.is_naive(data.received_at):
+        errors["received_at"] = "收到时间须带时区，如 2026-05-01T09:30:00+08:00。"
+    elif data.received_at > timezone.now() + timezone.timedelta(minutes=5):
+        errors["received_at"] = "收到时间不能晚于现在，请核对日期和时间。"
+    if not (data.title or "").strip():
+        errors["title"] = "请填写信访事项（一句话概括反映的问题）。"
+    if not (data.content or "").strip():
+        errors["content"] = "请填写诉求内容。"
+    if not (data.petitioner.name or "").strip():
+        errors["petitioner.name"] = "请填写信访人姓名。"
+    if data.petitioner.id_number and (problem := id_number_problem(ric.compact(data.petitioner.id_number))):
+        errors["petitioner.id_number"] = problem
+    if data.persons_count < 1:
+        errors["persons_count"] = "人数至少为 1。"
+    if data.kind not in PetitionKind.values:
+        errors["kind"] = "请选择事项性质：建议意见类、检举控告类或申诉求决类。"
+    if data.skip_level and data.skip_level not in Level.values:
+        errors["skip_level"] = "越级去向只能是县、市、省或国家（京）。"
+    for name, obj in (("category", data.category), ("petitioner.village", data.petitioner.village)):
+        if obj is not None and obj.town_id != town.pk:
+            errors[name] = "所选对象不属于本镇。"
+    return errors
+
+
+def _petitioner_upsert(*, town, data: PetitionerIn) -> Petitioner:
+    number = ric.compact(data.id_number) if data.id_number else ""
+    if number:
+        existing = Petitioner.objects.select_for_update().filter(town=town, id_number=number).first()
+        if existing is not None:
+            if existing.name != data.name.strip():
+                raise ValidationError(
+                    {"petitioner.id_number": f"该身份证号已登记为“{existing.name}”，与所填姓名不符，请核对。"}
+                )
+            changed = False
+            for attr in ("phone", "address", "village"):
+                value = getattr(data, attr)
+                if value and getattr(existing, attr) != value:
+                    setattr(existing, attr, value)
+                    changed = True
+            if changed:
+                existing.save()
+            return existing
+    return Petitioner.objects.create(
+        town=town,
+        name=data.name.strip(),
+        id_number=number,
+        phone=data.phone,
+        address=data.address,
+        village=data.village,
+    )
+
+
+def _query_code() -> str:
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
+
+
+@transaction.atomic
+def petition_register(*, data: PetitionIn, acting_user) -> Petition:
+    """Registers one petition: on the case it names (a repeat), or as the first of a new case."""
+    town = acting_user.town
+    errors = _validate(data, town=town)
+    case = None
+    if data.case is not None:
+        case = scope(Case.objects.select_for_update(), acting_user).filter(pk=data.case.pk).first()
+        if case is None:
+            errors["case"] = "所选信访事项不存在或不在您的范围内。"
+    if errors:
+        raise ValidationError(errors)
+
+    petitioner = _petitioner_upsert(town=town, data=data.petitioner)
+    village = data.petitioner.village or petitioner.village
+    collective = data.persons_count >= town.collective_threshold
+    now = timezone.now()
+    if case is None:
+        year = timezone.localtime(data.received_at).year
+        seq, number = case_number_allocate(town=town, year=year)
+        received_day = timezone.localtime(data.received_at).date()
+        case = Case.objects.create(
+            town=town,
+            year=year,
+            seq=seq,
+            number=number,
+            title=data.title.strip(),
+            content=data.content.strip(),
+            category=data.category,
+            village=village,
+            kind=data.kind,
+            received_at=data.received_at,
+            route_due=add_calendar_days(received_day, town.time_limits.route_days),
+            is_collective=collective,
+            has_threat=data.has_threat,
+            skip_level=data.skip_level,
+            law_related=data.law_related,
+        )
+        event = CaseEventType.REGISTERED
+    else:
+        event = CaseEventType.REBOUND if case.state == CaseState.RESOLVED else CaseEventType.REPEAT
+        case.repeat_count += 1
+        case.rebound = case.rebound or event == CaseEventType.REBOUND
+        case.is_collective = case.is_collective or collective
+        case.has_threat = case.has_threat or data.has_threat
+        case.skip_level = data.skip_level or case.skip_level
+        case.law_related = case.law_related or data.law_related
+        case.version += 1
+        case.save()
+
+    petition = Petition.objects.create(
+        case=case,
+        channel=data.channel,
+        referral_level=data.referral_level if data.channel == Channel.REFERRAL else "",
+        received_at=data.received_at,
+        persons_count=data.persons_count,
+        kind=data.kind,
+        title=data.title.strip(),
+        content=data.content.strip(),
+        is_repeat=event != CaseEventType.REGISTERED,
+        is_collective=collective,
+        has_threat=data.has_threat,
+        skip_level=data.skip_level,
+        law_related=data.law_related,
+        query_code=_query_code() if data.channel in QUERY_CODE_CHANNELS else "",
+        registered_by=acting_user,
+    )
+    petition.petitioners.add(petitioner)
+    CaseEvent.objects.create(
+        case=case,
+        kind=event,
+        at=now,
+        user=acting_user,
+        data={"petition": petition.pk, "channel": data.channel, "persons_count": data.persons_count},
+    )
+    audit_record(
+        event=AuditEventType.CREATE,
+        user=acting_user,
+        target=case,
+        new={"petition": petition.pk, "case": case.number, "event": event},
+        detail=f"登记{petition.get_channel_display()}（{CaseEventType(event).label}）",
+    )
+    return petition
