@@ -168,3 +168,48 @@ def test_a_clerk_cannot_link_a_petition_to_a_case_out_of_scope(client_as, cast):
     response = post(client_as("office"), body(cast, case=h_case))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "case"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_clerks_registering_fifty_petitions_each_get_400_cases_with_gap_free_numbers(cast):
+    import threading
+
+    from django.db import connections
+
+    from xinfang.accounts.models import User
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+
+    clerk = User.objects.select_related("town__time_limits").get(username="office")
+    village = cast["village1"].village
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def register(n: int):
+        try:
+            start.wait()
+            for i in range(50):
+                petition_register(
+                    data=PetitionIn(
+                        channel="visit",
+                        received_at=timezone.now(),
+                        petitioner=PetitionerIn(name=f"信访人{n}-{i}", village=village),
+                        title=f"并发登记 {n}-{i}",
+                        content="并发登记测试",
+                    ),
+                    acting_user=clerk,
+                )
+        except BaseException as exc:  # every failure is reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
+    year = timezone.localdate().year
+    numbers = sorted(Case.objects.filter(town=clerk.town).values_list("number", flat=True))
+    assert numbers == [f"分信〔{year}〕{i:04d}号" for i in range(1, 401)]
+    assert Petition.objects.count() == 400
