@@ -8,6 +8,7 @@ from xinfang.web import views as web
 urlpatterns = [
     path("", web.home, name="home"),
     path("", include("xinfang.accounts.urls")),
+    path("cases/", include("xinfang.cases.urls")),
     path("org/", include("xinfang.org.urls")),
     path("audit/", include("xinfang.audit.urls")),
     path("manage/", manage_site.urls),

@@ -23,3 +23,16 @@ def phone(context, person):
 @register.filter
 def percent(value):
     return f"{value * 100:.0f}%"
+
+
+@register.inclusion_tag("web/_due.html")
+def due(day, today):
+    """Time left to a due date, or how long it is overdue, in words and colour."""
+    if day is None:
+        return {"text": "—", "tone": "secondary"}
+    left = (day - today).days
+    if left < 0:
+        return {"text": f"超期 {-left} 天", "tone": "danger", "day": day}
+    if left == 0:
+        return {"text": "今天到期", "tone": "warning", "day": day}
+    return {"text": f"剩 {left} 天", "tone": "warning" if left <= 3 else "success", "day": day}

@@ -1,0 +1,97 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from xinfang.cases.models import Case, Petition
+from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(cast, **over):
+    data = {
+        "channel": "visit",
+        "referral_level": "",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "name": "赵某某",
+        "id_number": "110101199003074514",
+        "phone": "13912345678",
+        "address": "青松村三组",
+        "village": cast["village1"].village.pk,
+        "persons_count": 1,
+        "kind": "claim",
+        "category": "",
+        "title": "宅基地边界纠纷",
+        "content": "与邻居就宅基地边界发生纠纷。",
+        "skip_level": "",
+        "case": "",
+    }
+    data.update(over)
+    return data
+
+
+def test_the_office_registers_a_visit_and_lands_on_the_case_page(client_as, cast):
+    response = client_as("office").post("/cases/new/", form_data(cast), follow=True)
+    page = response.content.decode()
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert f"已登记为新事项 {case.number}" in page
+    assert "宅基地边界纠纷" in page and "110101********4514" in page and "110101199003074514" not in page
+
+
+def test_a_bad_id_number_keeps_what_was_typed_and_says_what_is_wrong(client_as, cast):
+    response = client_as("office").post("/cases/new/", form_data(cast, id_number="110101199003074515"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "登记未保存" in page and "身份证号校验位不正确" in page
+    assert 'value="赵某某"' in page and "与邻居就宅基地边界发生纠纷。" in page
+    assert not Case.objects.exists() and not Petition.objects.exists()
+
+
+def test_a_future_time_and_an_empty_matter_are_refused_in_chinese(client_as, cast):
+    later = (timezone.localtime() + timezone.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    page = client_as("office").post("/cases/new/", form_data(cast, received_at=later, content="")).content.decode()
+    assert "请填写诉求内容" in page
+    page = client_as("office").post("/cases/new/", form_data(cast, received_at=later)).content.decode()
+    assert "收到时间不能晚于现在" in page
+    assert not Case.objects.exists()
+
+
+def test_only_the_office_registers(client_as):
+    assert client_as("village1").get("/cases/new/").status_code == 403
+    assert client_as("office").get("/cases/new/").status_code == 200
+
+
+def _register(cast, n):
+    for i in range(n):
+        petition_register(
+            data=PetitionIn(
+                channel="visit",
+                received_at=timezone.now(),
+                petitioner=PetitionerIn(name=f"信访人{i}", village=cast["village1"].village),
+                title=f"事项{i}",
+                content="内容",
+            ),
+            acting_user=cast["office"],
+        )
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_cases(client_as, cast):
+    client = client_as("office")
+    _register(cast, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/cases/").status_code == 200
+    _register(cast, 27)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/cases/").content.decode()
+    assert page.count('href="/cases/') >= 30
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+    assert len(many) <= 14
+
+
+def test_the_list_shows_time_left_on_the_routing_limit(client_as, cast):
+    _register(cast, 1)
+    page = client_as("village1").get("/cases/").content.decode()
+    assert "剩 " in page and " 天" in page
+    assert client_as("village2").get("/cases/").content.decode().count("事项0") == 0

@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from xinfang.accounts.choices import WORK_ROLES, Role
+from xinfang.web.access import roles_required
+
+from . import selectors
+from .forms import CaseFilterForm, PetitionForm
+from .models import Petitioner
+from .services import PetitionerIn, PetitionIn, petition_register
+
+# Fields of the form whose errors the service reports under another name.
+SERVICE_FIELDS = {
+    "petitioner.name": "name",
+    "petitioner.id_number": "id_number",
+    "petitioner.village": "village",
+}
+
+
+@roles_required(*WORK_ROLES)
+def case_list(request):
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "state": data.get("state"),
+            "village_id": data["village"].pk if data.get("village") else None,
+            "category_id": data["category"].pk if data.get("category") else None,
+        }
+    cases = selectors.case_list(user=request.user, filters=filters).order_by("-year", "-seq")
+    cases = cases.prefetch_related(
+        Prefetch("petitions__petitioners", queryset=Petitioner.objects.only("id", "name"))
+    )
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+@roles_required(Role.OFFICE)
+def petition_new(request):
+    form = PetitionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            petition = petition_register(
+                data=PetitionIn(
+                    channel=d["channel"],
+                    referral_level=d["referral_level"],
+                    received_at=d["received_at"],
+                    petitioner=PetitionerIn(
+                        name=d["name"],
+                        id_number=d["id_number"],
+                        phone=d["phone"],
+                        address=d["address"],
+                        village=d["village"],
+                    ),
+                    persons_count=d["persons_count"],
+                    kind=d["kind"],
+                    category=d["category"],
+                    title=d["title"],
+                    content=d["content"],
+                    case=d["case"],
+                    skip_level=d["skip_level"],
+                    has_threat=d["has_threat"],
+                    law_related=d["law_related"],
+                ),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                target = SERVICE_FIELDS.get(field, field)
+                for problem in problems:
+                    form.add_error(target if target in form.fields else None, problem)
+        else:
+            what = "重复信访，已并入" if petition.is_repeat else "已登记为新事项"
+            messages.success(request, f"{what} {petition.case.number}。")
+            return redirect("cases:detail", pk=petition.case_id)
+    return render(request, "cases/new.html", {"form": form})
+
+
+@roles_required(*WORK_ROLES)
+def case_detail(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    petitions = selectors.petition_list_for_case(user=request.user, case=case)
+    events = case.events.select_related("user").order_by("at", "id")
+    return render(
+        request,
+        "cases/detail.html",
+        {"case": case, "petitions": petitions, "events": events, "today": timezone.localdate()},
+    )
