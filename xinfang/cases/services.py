@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.exceptions import ValidationError as NumberError
+from stdnum.exceptions import InvalidComponent
 
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
@@ -26,19 +26,29 @@ QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out ove
 
 
 def id_number_problem(value: str) -> str | None:
-    """A Chinese sentence saying what is wrong with a 身份证号, or None when it is valid."""
-    try:
-        ric.validate(value)
-    except InvalidLength:
+    """A Chinese sentence saying what is wrong with a 身份证号, or None when it is valid.
+
+    stdnum's own validate() also ties the region code to the birth year (泰兴市's 321283 only for
+    people born from 1996 on), but a number takes the region code of the day it was issued, so older
+    residents of renamed counties carry codes younger than themselves. We check the length, the
+    format, the check digit, the birth date and that the region code exists at all.
+    """
+    number = ric.compact(value)
+    if len(number) != 18:
         return "身份证号应为 18 位，请核对位数。"
-    except InvalidChecksum:
-        return "身份证号校验位不正确，请逐位核对（最后一位可能是 X）。"
-    except InvalidFormat:
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return "身份证号格式不正确：前 17 位应为数字，最后一位为数字或 X。"
+    if ric.calc_check_digit(number) != number[17]:
+        return "身份证号校验位不正确，请逐位核对（最后一位可能是 X）。"
+    try:
+        born = ric.get_birth_date(number)
     except InvalidComponent:
-        return "身份证号中的出生日期或地区代码不存在，请核对。"
-    except NumberError:
-        return "身份证号不正确，请核对。"
+        return "身份证号中的出生日期不存在，请核对第 7 至 14 位。"
+    if born > timezone.localdate():
+        return "身份证号中的出生日期晚于今天，请核对第 7 至 14 位。"
+    region = {k: v for _, props in numdb.get("cn/loc").info(number[:6]) for k, v in props.items()}
+    if "county" not in region:
+        return "身份证号的前 6 位不是有效的地区代码，请核对。"
     return None
 
 

@@ -51,7 +51,11 @@ def test_a_bad_id_number_keeps_what_was_typed_and_says_what_is_wrong(client_as, 
 
 def test_a_future_time_and_an_empty_matter_are_refused_in_chinese(client_as, cast):
     later = (timezone.localtime() + timezone.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    page = client_as("office").post("/cases/new/", form_data(cast, received_at=later, content="")).content.decode()
+    page = (
+        client_as("office")
+        .post("/cases/new/", form_data(cast, received_at=later, content=""))
+        .content.decode()
+    )
     assert "请填写诉求内容" in page
     page = client_as("office").post("/cases/new/", form_data(cast, received_at=later)).content.decode()
     assert "收到时间不能晚于现在" in page

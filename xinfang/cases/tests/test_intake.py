@@ -213,3 +213,32 @@ def test_eight_clerks_registering_fifty_petitions_each_get_400_cases_with_gap_fr
     numbers = sorted(Case.objects.filter(town=clerk.town).values_list("number", flat=True))
     assert numbers == [f"分信〔{year}〕{i:04d}号" for i in range(1, 401)]
     assert Petition.objects.count() == 400
+
+
+@pytest.mark.parametrize(
+    "number, fragment",
+    [
+        ("32128319800101123", "应为 18 位"),
+        ("32128319800101123A", "格式不正确"),
+        ("321283198002301235", "出生日期不存在"),
+        ("329999198001011234", "地区代码"),
+    ],
+)
+def test_id_numbers_are_checked_for_length_format_date_region_and_check_digit(number, fragment):
+    from stdnum.cn import ric
+
+    from xinfang.cases.services import id_number_problem
+
+    if len(number) == 18 and number.isdigit():
+        number = number[:17] + ric.calc_check_digit(number)  # only the checked part is wrong
+    assert fragment in id_number_problem(number)
+
+
+def test_an_older_resident_of_a_renamed_county_is_accepted():
+    # 泰兴市 has had code 321283 since 1996; a resident born in 1958 carries it on a new card.
+    from stdnum.cn import ric
+
+    from xinfang.cases.services import id_number_problem
+
+    body = "32128319580412123"
+    assert id_number_problem(body + ric.calc_check_digit(body + "0")) is None

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from xinfang.accounts.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+from xinfang.cases.demo import demo_petitions_ensure
 from xinfang.org.loader import town_load
 from xinfang.org.models import Town
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已导入演示镇配置：{town.name}")
         else:
             self.stdout.write(f"演示镇{town.name}已存在，保留现有配置（如需按文件覆盖，请加 --reload）")
-        demo_accounts_ensure(town=town)
+        users = {u.username: u for u in demo_accounts_ensure(town=town)}
         self.stdout.write(f"演示账号已就绪：{', '.join(a.username for a in DEMO_ACCOUNTS)}")
+        if made := demo_petitions_ensure(town=town, clerk=users["office"]):
+            self.stdout.write(f"已登记 {made} 次演示信访。")
