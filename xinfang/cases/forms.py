@@ -64,6 +64,15 @@ class PetitionForm(forms.Form):
                 widget.attrs["class"] = "form-control"
             widget.attrs.setdefault("id", f"id_{name}")
 
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Bootstrap marks a field red by its class: the field the message is about gets it.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
 
 class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(label="状态", required=False)

@@ -36,9 +36,14 @@ ITEMS = [
 def nav_for(user, current_path: str) -> list[dict]:
     items = []
     for item in ITEMS:
-        if user.role not in item.roles:
-            continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        if user.role in item.roles:
+            items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # The longest link that the current page starts with is the one the user is in.
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -29,6 +29,7 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",
 ]
 SIZES = {"pc": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
@@ -143,3 +144,35 @@ def test_the_office_unmasks_a_phone_number_on_purpose(town, page_for):
     assert "****" in cell.inner_text()
     cell.get_by_role("button", name="查看").click()
     expect(page.locator(f"#phone-{village.party_head.pk}")).to_have_text(village.party_head.phone)
+
+
+def test_the_office_registers_a_visit_through_the_form(town, page_for, request):
+    page = page_for("pc")
+    _sign_in(page, "office")
+    page.get_by_role("link", name="信访登记").click()
+    page.wait_for_load_state()
+    page.get_by_label("信访渠道").select_option(label="来访")
+    page.get_by_label("信访人姓名").fill("赵某某")
+    page.get_by_label("身份证号").fill("110101199003074515")  # one digit wrong
+    page.get_by_label("所在村（居）").select_option(label=town["village1"].village.name)
+    page.get_by_label("问题类别").select_option(label="农业农村类")
+    page.get_by_label("事项（一句话）").fill("宅基地边界纠纷")
+    page.get_by_label("诉求内容").fill("与邻居就宅基地边界发生纠纷，请求调解。")
+    _shoot(request, page, "case-register-pc")
+    page.get_by_role("button", name="登记").click()
+    page.wait_for_load_state()
+    assert "身份证号校验位不正确" in page.content()
+    assert page.get_by_label("信访人姓名").input_value() == "赵某某"
+    _shoot(request, page, "case-register-error-pc")
+
+    page.get_by_label("身份证号").fill("110101199003074514")
+    page.get_by_role("button", name="登记").click()
+    page.wait_for_load_state()
+    assert "已登记为新事项" in page.locator(".alert-success").inner_text()
+    assert page.locator("h1").inner_text().startswith("分信〔")
+    _shoot(request, page, "case-page-pc")
+
+    page.get_by_role("link", name="信访事项").click()
+    page.wait_for_load_state()
+    assert "宅基地边界纠纷" in page.locator("#case-table").inner_text()
+    _shoot(request, page, "case-list-pc")

@@ -141,3 +141,8 @@ def test_the_pages_speak_chinese(client_as):
 
 def test_settings_send_no_page_outside_the_server():
     assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] == ["'self'"]
+
+
+def test_only_the_page_one_is_on_is_marked_in_the_navigation(client_as):
+    page = client_as("office").get("/cases/new/").content.decode()
+    assert re.findall(r'class="nav-link active" href="([^"]+)"', page) == ["/cases/new/"]
