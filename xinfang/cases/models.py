@@ -39,6 +39,15 @@ class CaseNumberSequence(models.Model):
         return f"{self.town} {self.year} 年已编至 {self.last} 号"
 
 
+# Whatever hangs off a case (its petitions, its events) is seen exactly when the case is.
+CASE_PART_SCOPE = Scope(
+    town="case__town",
+    village="case__village",
+    roles=CASE_READERS,
+    extra={Role.DEPARTMENT: lambda user: _department_cases(user, prefix="case__")},
+)
+
+
 class Petitioner(models.Model):
     """信访人. One person is found again by the ID number and never entered twice in a town."""
 
@@ -178,12 +187,7 @@ class Petition(models.Model):
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    scope = Scope(
-        town="case__town",
-        village="case__village",
-        roles=CASE_READERS,
-        extra={Role.DEPARTMENT: lambda user: _department_cases(user, prefix="case__")},
-    )
+    scope = CASE_PART_SCOPE
 
     class Meta:
         verbose_name = "信访记录"
@@ -205,12 +209,7 @@ class CaseEvent(models.Model):
     )
     data = models.JSONField("内容", default=dict, blank=True)
 
-    scope = Scope(
-        town="case__town",
-        village="case__village",
-        roles=CASE_READERS,
-        extra={Role.DEPARTMENT: lambda user: _department_cases(user, prefix="case__")},
-    )
+    scope = CASE_PART_SCOPE
 
     class Meta:
         verbose_name = "事项动态"
