@@ -4,12 +4,14 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 
+from xinfang.accounts.choices import Role
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
 from . import selectors
 from .models import Case
 from .services import PetitionerIn, PetitionIn, petition_register
+from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused
 
 router = Router(tags=["信访事项"])
 
@@ -58,6 +60,9 @@ class CaseOut(Schema):
     has_threat: bool
     skip_level: str
     rebound: bool
+    version: int
+    notify_due: dt.date | None
+    handling_due: dt.date | None
 
 
 class PetitionOut(Schema):
@@ -78,6 +83,16 @@ class RegisteredOut(Schema):
     case: CaseOut
     petition: PetitionOut
     repeat_candidates: list[CandidateOut]
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
 
 
 class CaseListOut(Schema):
@@ -106,6 +121,9 @@ def _case(c: Case) -> dict:
         "has_threat": c.has_threat,
         "skip_level": c.skip_level,
         "rebound": c.rebound,
+        "version": c.version,
+        "notify_due": c.notify_due,
+        "handling_due": c.handling_due,
     }
 
 
@@ -182,6 +200,45 @@ def petition_create(request, body: PetitionBody):
             "repeat_candidates": [{"case": _case(c), "reason": reason} for c, reason in candidates],
         },
     )
+
+
+class ActionBody(Schema):
+    version: int | None = Field(
+        None, description="调用者看到的版本号；与当前版本不同则拒绝（409），防止覆盖他人修改"
+    )
+    reason: str = Field("", description="不予受理的理由等")
+    on: dt.date | None = Field(None, description="受理日期，默认今天")
+
+
+class ActionOut(Schema):
+    case: CaseOut
+    version: int
+
+
+@router.post(
+    "/cases/{case_id}/actions/{action}",
+    response={200: ActionOut, 409: ErrorOut, 422: ErrorOut, 403: ErrorOut},
+    summary="办理环节操作：accept 受理、not_accept 不予受理（其余环节陆续加入）",
+)
+def case_action(request, case_id: int, action: str, body: ActionBody):
+    if action not in ACTIONS:
+        raise ValidationError({"action": f"不认识的操作“{action}”，可用：{'、'.join(ACTIONS)}。"})
+    if request.user.role != Role.OFFICE:
+        return Status(403, {"detail": "只有信访联席办可以进行受理操作。"})
+    selectors.case_get(user=request.user, pk=case_id)  # 404 when out of scope
+    kwargs = {"case_id": case_id, "acting_user": request.user, "expected_version": body.version}
+    if action == "accept":
+        kwargs["on"] = body.on
+    else:
+        kwargs["reason"] = body.reason
+    try:
+        case = ACTIONS[action](**kwargs)
+    except (TransitionRefused, EditConflict) as exc:
+        return Status(409, {"detail": str(exc)})
+    except TransitionInvalid as exc:
+        errors = [{"field": f, "message": m} for f, m in exc.errors.items()]
+        return Status(422, {"detail": f"输入有误：{exc}", "errors": errors})
+    return {"case": _case(case), "version": case.version}
 
 
 class CaseFilters(Schema):

@@ -58,3 +58,5 @@ class CaseEventType(models.TextChoices):
     REGISTERED = "registered", "登记"
     REPEAT = "repeat", "重复信访"
     REBOUND = "rebound", "化解后反弹"
+    ACCEPTED = "accepted", "受理"
+    NOT_ACCEPTED = "not_accepted", "不予受理"

@@ -175,6 +175,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             kind=data.kind,
             received_at=data.received_at,
             route_due=add_calendar_days(received_day, town.time_limits.route_days),
+            notify_due=add_calendar_days(received_day, town.time_limits.notify_days),
             is_collective=collective,
             has_threat=data.has_threat,
             skip_level=data.skip_level,

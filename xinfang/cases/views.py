@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.web.access import roles_required
@@ -12,6 +14,7 @@ from . import selectors
 from .forms import CaseFilterForm, PetitionForm
 from .models import Petitioner
 from .services import PetitionerIn, PetitionIn, petition_register
+from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused
 
 # Fields of the form whose errors the service reports under another name.
 SERVICE_FIELDS = {
@@ -96,5 +99,35 @@ def case_detail(request, pk: int):
     return render(
         request,
         "cases/detail.html",
-        {"case": case, "petitions": petitions, "events": events, "today": timezone.localdate()},
+        {
+            "case": case,
+            "petitions": petitions,
+            "events": events,
+            "today": timezone.localdate(),
+            "can_accept": request.user.role == Role.OFFICE and case.state == "registered",
+        },
     )
+
+
+@require_POST
+@roles_required(Role.OFFICE)
+def case_action(request, pk: int, action: str):
+    """The case page's action buttons: the same services as the API, with the version the page showed."""
+    selectors.case_get(user=request.user, pk=pk)
+    if action not in ACTIONS:
+        raise Http404("没有这个操作")
+    version = request.POST.get("version")
+    kwargs = {
+        "case_id": pk,
+        "acting_user": request.user,
+        "expected_version": int(version) if version else None,
+    }
+    if action == "not_accept":
+        kwargs["reason"] = request.POST.get("reason", "")
+    try:
+        case = ACTIONS[action](**kwargs)
+    except (TransitionRefused, EditConflict, TransitionInvalid) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{case.number} {case.get_state_display()}。")
+    return redirect("cases:detail", pk=pk)

@@ -34,6 +34,7 @@ PAGES = {
     "cases:list": ("list", "/cases/"),
     "cases:new": ("list", "/cases/new/"),
     "cases:detail": ("detail", Case),
+    "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -225,6 +226,7 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases",
         "/api/v1/cases/{case_id}",
         "/api/v1/petitions",  # a POST: linking out of scope is refused in cases/tests/test_intake.py
+        "/api/v1/cases/{case_id}/actions/{action}",  # a POST: cases/tests/test_transitions
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"
