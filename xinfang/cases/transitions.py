@@ -32,7 +32,11 @@ class TransitionInvalid(Exception):
 
 
 def _locked(case_id: int, user, expected_version: int | None) -> Case:
-    case = scope(Case.objects.select_for_update(), user).select_related("town__time_limits").get(pk=case_id)
+    case = (
+        scope(Case.objects.select_for_update(of=("self",)), user)
+        .select_related("town__time_limits")
+        .get(pk=case_id)
+    )
     if expected_version is not None and case.version != expected_version:
         raise EditConflict(
             f"该事项在您打开之后已被他人修改（您看到的是第 {expected_version} 版，"
