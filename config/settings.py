@@ -152,6 +152,14 @@ else:
         "immediate": False,
     }
 
+# --- cache (rate limits) ------------------------------------------------------------------------
+# Per process by default; shared by every server process when Redis is there.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+XINFANG_QUERY_LIMIT = env_int("XINFANG_QUERY_LIMIT", 20)  # public look-ups per address per 10 minutes
+
 # --- accounts and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

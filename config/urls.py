@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from xinfang.cases.public import query_progress
 from xinfang.core.admin_site import manage_site
 from xinfang.core.api import api
 from xinfang.core.views import healthz
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("", include("xinfang.accounts.urls")),
     path("cases/", include("xinfang.cases.urls")),
+    path("query/", query_progress, name="public-query"),
     path("org/", include("xinfang.org.urls")),
     path("audit/", include("xinfang.audit.urls")),
     path("manage/", manage_site.urls),

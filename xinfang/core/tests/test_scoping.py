@@ -42,6 +42,10 @@ PAGES = {
     "password-change": ("list", "/password/"),
     "account-unlock": ("exempt", "a POST by name: accounts/tests/test_sign_in checks it across towns"),
     "healthz": ("exempt", "reports only the database and queue state"),
+    "public-query": (
+        "exempt",
+        "public by an unguessable code, shows no personal data: cases/tests/test_public_query",
+    ),
 }
 
 

@@ -52,7 +52,12 @@ def page_references(html: str) -> list[str]:
 
 def every_page(cast) -> list[tuple[str, str]]:
     """(username or '', url) for every page a user can reach, public pages included."""
-    pages = [("", "/login/"), ("", "/login/?timeout=1"), ("", "/no-such-page/")]
+    pages = [
+        ("", "/login/"),
+        ("", "/login/?timeout=1"),
+        ("", "/no-such-page/"),
+        ("", "/query/?code=ABCDEFGH"),
+    ]
     for user in cast.values():
         for item in ITEMS:
             if user.role in item.roles:
