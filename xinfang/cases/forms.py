@@ -8,6 +8,7 @@ from .choices import Channel, Level, PetitionKind
 from .models import Case
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
+CASE_CHOICES = 100
 
 
 class PetitionForm(forms.Form):
@@ -50,8 +51,14 @@ class PetitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope(Village.objects.all(), user)
         self.fields["category"].queryset = scope(Category.objects.all(), user)
-        self.fields["case"].queryset = scope(Case.objects.all(), user).order_by("-year", "-seq")
-        self.fields["case"].label_from_instance = lambda c: f"{c.number} {c.title}"
+        # Any case in scope validates, but the drop-down offers only the most recent ones: a town with
+        # years of cases must not send them all to the browser.
+        cases = scope(Case.objects.all(), user)
+        self.fields["case"].queryset = cases
+        recent = cases.order_by("-received_at").only("id", "number", "title")[:CASE_CHOICES]
+        self.fields["case"].widget.choices = [("", "（新事项）")] + [
+            (c.pk, f"{c.number} {c.title}") for c in recent
+        ]
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
         for name, field in self.fields.items():

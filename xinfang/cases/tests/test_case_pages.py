@@ -99,3 +99,26 @@ def test_the_list_shows_time_left_on_the_routing_limit(client_as, cast):
     page = client_as("village1").get("/cases/").content.decode()
     assert "剩 " in page and " 天" in page
     assert client_as("village2").get("/cases/").content.decode().count("事项0") == 0
+
+
+def test_a_repeat_is_linked_from_the_form_and_the_choice_list_stays_short(client_as, cast):
+    from xinfang.cases import forms
+
+    _register(cast, 3)
+    first = Case.objects.order_by("received_at").first()
+    client = client_as("office")
+    page = client.get("/cases/new/").content.decode()
+    assert f'<option value="{first.pk}">{first.number}' in page
+    response = client.post("/cases/new/", form_data(cast, case=first.pk, id_number=""), follow=True)
+    assert "重复信访，已并入" in response.content.decode()
+    first.refresh_from_db()
+    assert first.repeat_count == 1
+
+    forms.CASE_CHOICES, saved = 2, forms.CASE_CHOICES
+    try:
+        page = client.get("/cases/new/").content.decode()
+    finally:
+        forms.CASE_CHOICES = saved
+    assert (
+        f'<option value="{first.pk}">{first.number}' not in page
+    )  # the oldest is not offered, but still accepted when posted
