@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.petition_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/actions/<slug:action>/", views.case_action, name="action"),
+    path("<int:pk>/documents/<slug:name>.docx", views.case_document, name="document"),
 ]

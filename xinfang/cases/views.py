@@ -1,16 +1,22 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xinfang.accounts.choices import WORK_ROLES, Role
+from xinfang.audit.choices import AuditEventType
+from xinfang.audit.services import audit_record
 from xinfang.web.access import roles_required
 
 from . import selectors
+from .choices import CaseState
+from .documents import DOCUMENTS
 from .forms import CaseFilterForm, PetitionForm
 from .models import Petitioner
 from .services import PetitionerIn, PetitionIn, petition_register
@@ -131,3 +137,24 @@ def case_action(request, pk: int, action: str):
     else:
         messages.success(request, f"{case.number} {case.get_state_display()}。")
     return redirect("cases:detail", pk=pk)
+
+
+@roles_required(Role.OFFICE)
+def case_document(request, pk: int, name: str):
+    """A notice as a Word file. It names the petitioner, so only the office downloads it, and each
+    download is audited."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    if name not in DOCUMENTS:
+        raise Http404("没有这种文书")
+    build, state, label = DOCUMENTS[name]
+    if case.state != state:
+        messages.error(request, f"{label}在事项处于“{CaseState(state).label}”时才能生成。")
+        return redirect("cases:detail", pk=pk)
+    content = build(case)
+    audit_record(event=AuditEventType.EXPORT, user=request.user, target=case, detail=f"生成{label}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    filename = quote(f"{label}-{case.number}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

@@ -34,6 +34,7 @@ PAGES = {
     "cases:list": ("list", "/cases/"),
     "cases:new": ("list", "/cases/new/"),
     "cases:detail": ("detail", Case),
+    "cases:document": ("exempt", "a file per case: cases/tests/test_documents checks other towns get 404"),
     "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),

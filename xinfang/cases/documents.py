@@ -1,0 +1,116 @@
+"""Notices to the petitioner as Word files in official-document form (GB/T 9704 in outline):
+the title in 小标宋 二号, the number line, the addressee, the body in 仿宋 三号, the issuing unit
+and the date in Chinese numerals, right-aligned.
+
+Fonts are named, not shipped: a government PC has them; elsewhere Word falls back.
+"""
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_date(day) -> str:
+    year = "".join(DIGITS[int(d)] for d in str(day.year))
+
+    def small(n: int) -> str:
+        if n < 10:
+            return DIGITS[n]
+        tens, ones = divmod(n, 10)
+        return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
+
+    return f"{year}年{small(day.month)}月{small(day.day)}日"
+
+
+def _run(paragraph, text, *, font=BODY_FONT, size=16, bold=False):
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = font
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    return run
+
+
+def _notice(*, title: str, number: str, addressee: str, paragraphs: list[str], unit: str, day) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(heading, title, font=TITLE_FONT, size=22)
+    numbered = doc.add_paragraph()
+    numbered.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(numbered, number)
+    _run(doc.add_paragraph(), f"{addressee}：")
+    for text in paragraphs:
+        p = doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(32)
+        _run(p, text)
+    doc.add_paragraph()
+    for text in (unit, chinese_date(day)):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(p, text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _addressee(case) -> str:
+    first = case.petitions.order_by("received_at").first()
+    names = [p.name for p in first.petitioners.all()] if first else []
+    return "、".join(names) or "信访人"
+
+
+def acceptance_notice(case) -> bytes:
+    """受理告知书."""
+    received = timezone.localtime(case.received_at)
+    return _notice(
+        title="信访事项受理告知书",
+        number=case.number,
+        addressee=_addressee(case),
+        paragraphs=[
+            f"你（们）于{chinese_date(received.date())}反映的“{case.title}”信访事项收悉。",
+            f"根据《信访工作条例》的规定，本机关决定予以受理，将自受理之日起六十日内办结，"
+            f"办理期限至{chinese_date(case.handling_due)}；情况复杂的，经批准可以适当延长，"
+            f"延长期限不超过三十日，并告知你（们）延期理由。",
+            "特此告知。",
+        ],
+        unit=f"{case.town.name}信访工作联席会议办公室",
+        day=case.accepted_on,
+    )
+
+
+def non_acceptance_notice(case, day=None) -> bytes:
+    """不予受理告知书."""
+    received = timezone.localtime(case.received_at)
+    return _notice(
+        title="信访事项不予受理告知书",
+        number=case.number,
+        addressee=_addressee(case),
+        paragraphs=[
+            f"你（们）于{chinese_date(received.date())}反映的“{case.title}”信访事项收悉。",
+            f"经审查，{case.not_accepted_reason.rstrip('。')}。根据《信访工作条例》的规定，本机关决定不予受理。",
+            "特此告知。",
+        ],
+        unit=f"{case.town.name}信访工作联席会议办公室",
+        day=day or timezone.localdate(),
+    )
+
+
+DOCUMENTS = {
+    # name: (builder, the state the case must be in, file title)
+    "acceptance": (acceptance_notice, "accepted", "受理告知书"),
+    "non-acceptance": (non_acceptance_notice, "not_accepted", "不予受理告知书"),
+}

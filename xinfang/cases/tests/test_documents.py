@@ -1,0 +1,71 @@
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from docx import Document
+
+from xinfang.audit.models import AuditEvent
+from xinfang.cases.documents import chinese_date
+from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+from xinfang.cases.transitions import case_accept, case_not_accept
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def case(cast):
+    with time_machine.travel(dt.datetime(2026, 8, 3, 10, tzinfo=SHANGHAI), tick=False):
+        return petition_register(
+            data=PetitionIn(
+                channel="visit",
+                received_at=dt.datetime(2026, 8, 3, 9, tzinfo=SHANGHAI),
+                petitioner=PetitionerIn(name="赵某某", village=cast["village1"].village),
+                title="宅基地边界纠纷",
+                content="请求调解。",
+            ),
+            acting_user=cast["office"],
+        ).case
+
+
+def _paragraphs(response) -> list[str]:
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    return [p.text for p in Document(io.BytesIO(response.content)).paragraphs if p.text]
+
+
+def test_dates_are_written_in_chinese_numerals():
+    assert chinese_date(dt.date(2026, 10, 8)) == "二〇二六年十月八日"
+    assert chinese_date(dt.date(2026, 12, 31)) == "二〇二六年十二月三十一日"
+    assert chinese_date(dt.date(2027, 1, 20)) == "二〇二七年一月二十日"
+
+
+def test_the_acceptance_notice_has_the_parts_of_an_official_document(client_as, cast, case):
+    with time_machine.travel(dt.datetime(2026, 8, 4, 10, tzinfo=SHANGHAI), tick=False):
+        case_accept(case_id=case.pk, acting_user=cast["office"])
+        response = client_as("office").get(f"/cases/{case.pk}/documents/acceptance.docx")
+    assert response.status_code == 200
+    text = _paragraphs(response)
+    assert text[0] == "信访事项受理告知书"
+    assert text[1] == case.number
+    assert text[2] == "赵某某："
+    assert "二〇二六年八月三日反映的“宅基地边界纠纷”信访事项收悉" in text[3]
+    assert "办理期限至二〇二六年十月八日" in text[4]  # 60 days end in the holiday: 8 October
+    assert text[-2:] == ["分界镇信访工作联席会议办公室", "二〇二六年八月四日"]
+    assert AuditEvent.objects.filter(event="export", target_id=str(case.pk), detail="生成受理告知书").exists()
+
+
+def test_the_non_acceptance_notice_gives_the_reason(client_as, cast, case):
+    case_not_accept(
+        case_id=case.pk, acting_user=cast["office"], reason="该事项已进入诉讼程序，应通过司法途径解决"
+    )
+    text = _paragraphs(client_as("office").get(f"/cases/{case.pk}/documents/non-acceptance.docx"))
+    assert text[0] == "信访事项不予受理告知书"
+    assert "经审查，该事项已进入诉讼程序，应通过司法途径解决。" in text[4]
+
+
+def test_a_notice_for_the_wrong_state_or_out_of_scope_is_refused(client_as, cast, case):
+    page = client_as("office").get(f"/cases/{case.pk}/documents/acceptance.docx", follow=True)
+    assert "受理告知书在事项处于“已受理”时才能生成" in page.content.decode()
+    assert client_as("h_office").get(f"/cases/{case.pk}/documents/acceptance.docx").status_code == 404
+    assert client_as("village1").get(f"/cases/{case.pk}/documents/acceptance.docx").status_code == 403
