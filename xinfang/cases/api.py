@@ -11,7 +11,7 @@ from xinfang.org.models import Category, Village
 from . import selectors
 from .models import Case
 from .services import PetitionerIn, PetitionIn, petition_register
-from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused
+from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused, case_act
 
 router = Router(tags=["信访事项"])
 
@@ -155,11 +155,6 @@ def petition_create(request, body: PetitionBody):
     user = request.user
     village = _by_id_or_name(Village, body.petitioner.village, user, "petitioner.village", "村（居）")
     category = _by_id_or_name(Category, body.category, user, "category", "类别")
-    case = None
-    if body.case is not None:
-        case = scope(Case.objects.all(), user).filter(pk=body.case).first()
-        if case is None:
-            raise ValidationError({"case": "所选信访事项不存在或不在您的范围内。"})
     petition = petition_register(
         data=PetitionIn(
             channel=body.channel,
@@ -177,7 +172,7 @@ def petition_create(request, body: PetitionBody):
             content=body.content,
             kind=body.kind,
             category=category,
-            case=case,
+            case_id=body.case,
             skip_level=body.skip_level or "",
             has_threat=body.has_threat,
             law_related=body.law_related,
@@ -225,14 +220,15 @@ def case_action(request, case_id: int, action: str, body: ActionBody):
         raise ValidationError({"action": f"不认识的操作“{action}”，可用：{'、'.join(ACTIONS)}。"})
     if request.user.role != Role.OFFICE:
         return Status(403, {"detail": "只有信访联席办可以进行受理操作。"})
-    selectors.case_get(user=request.user, pk=case_id)  # 404 when out of scope
-    kwargs = {"case_id": case_id, "acting_user": request.user, "expected_version": body.version}
-    if action == "accept":
-        kwargs["on"] = body.on
-    else:
-        kwargs["reason"] = body.reason
     try:
-        case = ACTIONS[action](**kwargs)
+        case = case_act(
+            action=action,
+            case_id=case_id,
+            acting_user=request.user,
+            expected_version=body.version,
+            reason=body.reason,
+            on=body.on,
+        )
     except (TransitionRefused, EditConflict) as exc:
         return Status(409, {"detail": str(exc)})
     except TransitionInvalid as exc:

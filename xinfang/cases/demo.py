@@ -65,7 +65,7 @@ def demo_petitions_ensure(*, town, clerk, count: int = 80, seed: int = 2026) -> 
                 title=f"反映{matter}问题" if not repeat else matter,
                 content=f"信访人反映{matter}方面的问题，要求尽快解决。（演示数据）",
                 category=category,
-                case=case,
+                case_id=case.pk if case else None,
                 has_threat=rng.random() < 0.04,
                 skip_level=rng.choice([Level.COUNTY, Level.CITY]) if rng.random() < 0.05 else "",
             ),

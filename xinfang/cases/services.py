@@ -72,7 +72,7 @@ class PetitionIn:
     kind: str = PetitionKind.CLAIM
     referral_level: str = ""
     category: Category | None = None
-    case: Case | None = None
+    case_id: int | None = None  # a repeat petition names the case it belongs to
     skip_level: str = ""
     has_threat: bool = False
     law_related: bool = False
@@ -96,7 +96,7 @@ def _validate(data: PetitionIn, *, town) -> dict[str, str]:
         errors["content"] = "请填写诉求内容。"
     if not (data.petitioner.name or "").strip():
         errors["petitioner.name"] = "请填写信访人姓名。"
-    if data.petitioner.id_number and (problem := id_number_problem(ric.compact(data.petitioner.id_number))):
+    if data.petitioner.id_number and (problem := id_number_problem(data.petitioner.id_number)):
         errors["petitioner.id_number"] = problem
     if data.persons_count < 1:
         errors["persons_count"] = "人数至少为 1。"
@@ -148,8 +148,8 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     town = acting_user.town
     errors = _validate(data, town=town)
     case = None
-    if data.case is not None:
-        case = scope(Case.objects.select_for_update(), acting_user).filter(pk=data.case.pk).first()
+    if data.case_id is not None:
+        case = scope(Case.objects.select_for_update(), acting_user).filter(pk=data.case_id).first()
         if case is None:
             errors["case"] = "所选信访事项不存在或不在您的范围内。"
     if errors:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.core.scoping import scope
+from xinfang.core.scoping import get_scoped_or_404
 from xinfang.workcal.services import add_calendar_days
 
 from .choices import CaseEventType, CaseState
@@ -32,11 +32,8 @@ class TransitionInvalid(Exception):
 
 
 def _locked(case_id: int, user, expected_version: int | None) -> Case:
-    case = (
-        scope(Case.objects.select_for_update(of=("self",)), user)
-        .select_related("town__time_limits")
-        .get(pk=case_id)
-    )
+    queryset = Case.objects.select_for_update(of=("self",)).select_related("town__time_limits")
+    case = get_scoped_or_404(queryset, user, pk=case_id)
     if expected_version is not None and case.version != expected_version:
         raise EditConflict(
             f"该事项在您打开之后已被他人修改（您看到的是第 {expected_version} 版，"
@@ -113,3 +110,16 @@ def case_not_accept(*, case_id: int, acting_user, reason: str, expected_version:
 
 
 ACTIONS = {"accept": case_accept, "not_accept": case_not_accept}
+
+
+def case_act(
+    *, action: str, case_id: int, acting_user, expected_version: int | None = None, reason: str = "", on=None
+) -> Case:
+    """The one entry for the API and the case page: runs the named step with the inputs it takes."""
+    if action == "accept":
+        return case_accept(case_id=case_id, acting_user=acting_user, expected_version=expected_version, on=on)
+    if action == "not_accept":
+        return case_not_accept(
+            case_id=case_id, acting_user=acting_user, expected_version=expected_version, reason=reason
+        )
+    raise KeyError(action)

@@ -20,7 +20,7 @@ from .documents import DOCUMENTS
 from .forms import CaseFilterForm, PetitionForm
 from .models import Petitioner
 from .services import PetitionerIn, PetitionIn, petition_register
-from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused
+from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused, case_act
 
 # Fields of the form whose errors the service reports under another name.
 SERVICE_FIELDS = {
@@ -78,7 +78,7 @@ def petition_new(request):
                     category=d["category"],
                     title=d["title"],
                     content=d["content"],
-                    case=d["case"],
+                    case_id=d["case"].pk if d["case"] else None,
                     skip_level=d["skip_level"],
                     has_threat=d["has_threat"],
                     law_related=d["law_related"],
@@ -119,19 +119,17 @@ def case_detail(request, pk: int):
 @roles_required(Role.OFFICE)
 def case_action(request, pk: int, action: str):
     """The case page's action buttons: the same services as the API, with the version the page showed."""
-    selectors.case_get(user=request.user, pk=pk)
     if action not in ACTIONS:
         raise Http404("没有这个操作")
-    version = request.POST.get("version")
-    kwargs = {
-        "case_id": pk,
-        "acting_user": request.user,
-        "expected_version": int(version) if version else None,
-    }
-    if action == "not_accept":
-        kwargs["reason"] = request.POST.get("reason", "")
+    version = request.POST.get("version", "")
     try:
-        case = ACTIONS[action](**kwargs)
+        case = case_act(
+            action=action,
+            case_id=pk,
+            acting_user=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+            reason=request.POST.get("reason", ""),
+        )
     except (TransitionRefused, EditConflict, TransitionInvalid) as exc:
         messages.error(request, str(exc))
     else:
