@@ -165,6 +165,11 @@ class Case(models.Model):
     def audit_label(self) -> str:
         return self.number
 
+    def petitioner_names(self) -> list[str]:
+        """Everyone who petitioned on the case, once each, in order (uses prefetched petitions)."""
+        names = [person.name for p in self.petitions.all() for person in p.petitioners.all()]
+        return list(dict.fromkeys(names))
+
 
 class Petition(models.Model):
     """一次信访: one letter, visit, call, online post or referral on a case."""

@@ -122,3 +122,21 @@ def test_a_repeat_is_linked_from_the_form_and_the_choice_list_stays_short(client
     assert (
         f'<option value="{first.pk}">{first.number}' not in page
     )  # the oldest is not offered, but still accepted when posted
+
+
+def test_a_petitioner_who_came_twice_is_named_once_in_the_list(client_as, cast):
+    _register(cast, 1)
+    first = Case.objects.get()
+    petition_register(
+        data=PetitionIn(
+            channel="phone",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="信访人0", village=cast["village1"].village),
+            title="事项0",
+            content="内容",
+            case_id=first.pk,
+        ),
+        acting_user=cast["office"],
+    )
+    page = client_as("office").get("/cases/").content.decode()
+    assert page.count("信访人0") == 1

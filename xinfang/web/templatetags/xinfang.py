@@ -34,5 +34,5 @@ def due(day, today):
     if left < 0:
         return {"text": f"超期 {-left} 天", "tone": "danger", "day": day}
     if left == 0:
-        return {"text": "今天到期", "tone": "warning", "day": day}
-    return {"text": f"剩 {left} 天", "tone": "warning" if left <= 3 else "success", "day": day}
+        return {"text": "今天到期", "tone": "warning-emphasis", "day": day}
+    return {"text": f"剩 {left} 天", "tone": "warning-emphasis" if left <= 3 else "success", "day": day}
