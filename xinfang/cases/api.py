@@ -4,14 +4,20 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 
-from xinfang.accounts.choices import Role
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
 from . import selectors
 from .models import Case
 from .services import PetitionerIn, PetitionIn, petition_register
-from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused, case_act
+from .transitions import (
+    ACTIONS,
+    EditConflict,
+    TransitionForbidden,
+    TransitionInvalid,
+    TransitionRefused,
+    case_act,
+)
 
 router = Router(tags=["信访事项"])
 
@@ -63,6 +69,19 @@ class CaseOut(Schema):
     version: int
     notify_due: dt.date | None
     handling_due: dt.date | None
+    due_on: dt.date | None = Field(None, description="当前期限")
+    prominent: bool
+    petitioners: str
+    lead_leader: str | None
+    lead_department: str | None
+    responsible_persons: str
+    plan: str
+    resolve_by: dt.date | None
+    last_progress: str
+    decision: str
+    office_rating: str
+    unit_rating: str
+    review_stage: int
 
 
 class PetitionOut(Schema):
@@ -124,6 +143,19 @@ def _case(c: Case) -> dict:
         "version": c.version,
         "notify_due": c.notify_due,
         "handling_due": c.handling_due,
+        "due_on": c.due_on,
+        "prominent": c.prominent,
+        "petitioners": c.petitioner_label,
+        "lead_leader": c.lead_leader.name if c.lead_leader_id else None,
+        "lead_department": c.lead_department.name if c.lead_department_id else None,
+        "responsible_persons": c.responsible_label,
+        "plan": c.plan,
+        "resolve_by": c.resolve_by,
+        "last_progress": c.last_progress,
+        "decision": c.decision,
+        "office_rating": c.office_rating,
+        "unit_rating": c.unit_rating,
+        "review_stage": c.review_stage,
     }
 
 
@@ -198,11 +230,33 @@ def petition_create(request, body: PetitionBody):
 
 
 class ActionBody(Schema):
+    """The fields each step takes; a step ignores the others."""
+
     version: int | None = Field(
         None, description="调用者看到的版本号；与当前版本不同则拒绝（409），防止覆盖他人修改"
     )
-    reason: str = Field("", description="不予受理的理由等")
-    on: dt.date | None = Field(None, description="受理日期，默认今天")
+    on: dt.date | None = Field(None, description="日期（受理、进展、意见、评价等），默认今天")
+    reason: str = Field("", description="理由：不予受理、交办异议、延期、申请复查、销号退回、列为突出问题")
+    text: str = Field("", description="办理进展、稳控措施或化解情况（progress、stabilize、resolve）")
+    lead_department: int | None = Field(None, description="assign：牵头部门 id")
+    lead_leader: int | None = Field(None, description="assign：包案领导 id（镇党政负责人）")
+    responsible_persons: list[int] = Field([], description="assign：责任人 id 列表")
+    plan: str = Field("", description="assign：化稳方案")
+    resolve_by: dt.date | None = Field(None, description="assign：解决时限，默认为办理期限")
+    days: int | None = Field(None, description="extend：延期天数（不超过 30 日，只能延期一次）")
+    approved_by: str = Field("", description="extend：批准延期的单位负责人")
+    decision: Literal["support", "explain", "reject", ""] = Field(
+        "", description="reply、review_answer：support 支持、explain 解释说明、reject 不予支持"
+    )
+    facts: str = Field("", description="reply、review_answer：认定的事实和理由")
+    basis: str = Field("", description="reply、review_answer：处理依据")
+    office_rating: Literal["satisfied", "basic", "dissatisfied", ""] = Field(
+        "", description="rate：对信访部门的评价"
+    )
+    unit_rating: Literal["satisfied", "basic", "dissatisfied", ""] = Field(
+        "", description="rate：对办理单位的评价"
+    )
+    approve: bool = Field(True, description="verify：true 销号，false 退回（须填 reason）")
 
 
 class ActionOut(Schema):
@@ -210,25 +264,27 @@ class ActionOut(Schema):
     version: int
 
 
+ACTION_SUMMARY = "办理环节操作：" + "、".join(f"{name} {a.label}" for name, a in ACTIONS.items())
+
+
 @router.post(
     "/cases/{case_id}/actions/{action}",
     response={200: ActionOut, 409: ErrorOut, 422: ErrorOut, 403: ErrorOut},
-    summary="办理环节操作：accept 受理、not_accept 不予受理（其余环节陆续加入）",
+    summary=ACTION_SUMMARY,
 )
 def case_action(request, case_id: int, action: str, body: ActionBody):
     if action not in ACTIONS:
         raise ValidationError({"action": f"不认识的操作“{action}”，可用：{'、'.join(ACTIONS)}。"})
-    if request.user.role != Role.OFFICE:
-        return Status(403, {"detail": "只有信访联席办可以进行受理操作。"})
     try:
         case = case_act(
             action=action,
             case_id=case_id,
             acting_user=request.user,
+            data=body.model_dump(exclude={"version"}),
             expected_version=body.version,
-            reason=body.reason,
-            on=body.on,
         )
+    except TransitionForbidden as exc:
+        return Status(403, {"detail": str(exc)})
     except (TransitionRefused, EditConflict) as exc:
         return Status(409, {"detail": str(exc)})
     except TransitionInvalid as exc:
@@ -238,18 +294,42 @@ def case_action(request, case_id: int, action: str, body: ActionBody):
 
 
 class CaseFilters(Schema):
-    state: str | None = None
+    view: Literal["all", "prominent", "resolved"] = Field(
+        "all", description="all 全部、prominent 突出问题台账、resolved 已化解"
+    )
+    q: str = Field("", description="编号、事项或信访人姓名包含")
+    state: str | None = Field(None, description="状态，或 open 表示在办")
     village: int | None = None
     category: int | None = None
+    owner: int | None = Field(None, description="包案领导 id")
+    channel: ChannelName | None = None
+    flag: (
+        Literal["repeat", "collective", "skip_level", "threat", "rebound", "backlog", "law_related"] | None
+    ) = None
+    overdue: bool = False
+    sort: Literal["-number", "number", "due", "-received", "received", "village", "state", "-repeat"] = (
+        "-number"
+    )
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=500)
 
 
-@router.get("/cases", response=CaseListOut, summary="信访事项列表（按调用者范围）")
+@router.get("/cases", response=CaseListOut, summary="信访事项列表与台账（按调用者范围，台账的筛选条件）")
 def case_index(request, filters: Query[CaseFilters]):
-    cases = selectors.case_list(
+    cases = selectors.ledger(
         user=request.user,
-        filters={"state": filters.state, "village_id": filters.village, "category_id": filters.category},
+        filters={
+            "view": filters.view,
+            "q": filters.q.strip(),
+            "state": filters.state,
+            "village_id": filters.village,
+            "category_id": filters.category,
+            "owner_id": filters.owner,
+            "channel": filters.channel,
+            "flag": filters.flag,
+            "overdue": filters.overdue,
+            "sort": filters.sort,
+        },
     )
     page = cases[filters.offset : filters.offset + filters.limit]
     return {"items": [_case(c) for c in page], "count": cases.count()}

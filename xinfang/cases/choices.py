@@ -35,6 +35,7 @@ class CaseState(models.TextChoices):
     RE_REVIEW = "re_review", "复核中"
     CLOSED = "closed", "已终结"
     STABILIZED = "stabilized", "已稳控"
+    VERIFYING = "verifying", "化解待销号"
     RESOLVED = "resolved", "已化解"
 
 
@@ -42,6 +43,20 @@ OPEN_STATES = frozenset(
     {
         CaseState.REGISTERED,
         CaseState.ACCEPTED,
+        CaseState.ASSIGNED,
+        CaseState.HANDLING,
+        CaseState.EXTENDED,
+        CaseState.REPLIED,
+        CaseState.RATED,
+        CaseState.REVIEW,
+        CaseState.RE_REVIEW,
+        CaseState.STABILIZED,
+        CaseState.VERIFYING,
+    }
+)
+# Accepted and in somebody's hands: the steps of handling and the campaign apply.
+ACTIVE_STATES = frozenset(
+    {
         CaseState.ASSIGNED,
         CaseState.HANDLING,
         CaseState.EXTENDED,
@@ -60,3 +75,49 @@ class CaseEventType(models.TextChoices):
     REBOUND = "rebound", "化解后反弹"
     ACCEPTED = "accepted", "受理"
     NOT_ACCEPTED = "not_accepted", "不予受理"
+    ASSIGNED = "assigned", "交办"
+    OBJECTED = "objected", "交办异议"
+    PROGRESS = "progress", "办理进展"
+    EXTENDED = "extended", "延期"
+    HEARING = "hearing", "听证（暂停计时）"
+    HEARING_END = "hearing_end", "听证结束（恢复计时）"
+    REPLIED = "replied", "出具处理意见书"
+    RATED = "rated", "评价"
+    REVIEW_REQUESTED = "review_requested", "申请复查"
+    RE_REVIEW_REQUESTED = "re_review_requested", "申请复核"
+    REVIEW_ANSWERED = "review_answered", "复查答复"
+    RE_REVIEW_ANSWERED = "re_review_answered", "复核答复（终结）"
+    CLOSED = "closed", "办结终结"
+    STABILIZED = "stabilized", "稳控"
+    RESOLVE_SUBMITTED = "resolve_submitted", "报送化解"
+    VERIFIED = "verified", "对账销号"
+    VERIFY_REFUSED = "verify_refused", "销号退回"
+    MARKED_PROMINENT = "marked_prominent", "列为突出问题"
+    ATTACHED = "attached", "上传附件"
+
+
+class Decision(models.TextChoices):
+    SUPPORT = "support", "支持"
+    EXPLAIN = "explain", "解释说明"
+    REJECT = "reject", "不予支持"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class RatingStatus(models.TextChoices):
+    NONE = "", "—"
+    PENDING = "pending", "待评价"
+    RATED = "rated", "已评价"
+    OVERDUE = "overdue", "超期未评价"
+
+
+class ProminentRule(models.TextChoices):
+    REPEAT = "repeat", "重复信访"
+    COLLECTIVE = "collective", "集体访"
+    SKIP_LEVEL = "skip_level", "越级访"
+    THREAT = "threat", "扬言"
+    BACKLOG = "backlog", "积案（超过办理期限未办结）"

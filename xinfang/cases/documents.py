@@ -109,8 +109,65 @@ def non_acceptance_notice(case, day=None) -> bytes:
     )
 
 
+def extension_notice(case) -> bytes:
+    """延期告知书."""
+    received = timezone.localtime(case.received_at)
+    return _notice(
+        title="信访事项延期办理告知书",
+        number=case.number,
+        addressee=_addressee(case),
+        paragraphs=[
+            f"你（们）于{chinese_date(received.date())}反映的“{case.title}”信访事项，"
+            f"本机关已于{chinese_date(case.accepted_on)}受理。",
+            f"因{case.extension_reason.rstrip('。')}，经{case.extension_approved_by}批准，根据《信访工作条例》的规定，"
+            f"办理期限延长{case.extension_days}日，延长至{chinese_date(case.handling_due)}。",
+            "特此告知。",
+        ],
+        unit=f"{case.town.name}信访工作联席会议办公室",
+        day=case.extended_on,
+    )
+
+
+def opinion_letter(case) -> bytes:
+    """处理意见书: the request, the facts and reasons, the decision with its basis, the remedy."""
+    received = timezone.localtime(case.received_at)
+    limits = case.town.time_limits
+    stage = {0: "处理", 1: "复查", 2: "复核"}[case.review_stage]
+    if case.review_stage < 2:
+        what_next = "复查" if case.review_stage == 0 else "复核"
+        days = limits.review_request_days if case.review_stage == 0 else limits.re_review_request_days
+        remedy = (
+            f"如对本{stage}意见不服，可以自收到本意见书之日起{days}日内向本机关的上一级机关申请{what_next}"
+            f"（期限至{chinese_date(case.review_request_due)}）。"
+        )
+    else:
+        remedy = "本复核意见为终结意见。信访人对同一事实和理由提出的信访事项，不再受理。"
+    unit = case.lead_department.name if case.lead_department_id else f"{case.town.name}人民政府"
+    return _notice(
+        title=f"信访事项{stage}意见书",
+        number=case.number,
+        addressee=_addressee(case),
+        paragraphs=[
+            f"你（们）于{chinese_date(received.date())}反映的“{case.title}”信访事项，本机关已依法办理。现将{stage}意见告知如下：",
+            f"一、信访请求：{case.content.strip().rstrip('。')}。",
+            f"二、认定的事实和理由：{case.reply_facts.strip().rstrip('。')}。",
+            f"三、处理意见：{case.get_decision_display()}。依据：{case.reply_basis.strip().rstrip('。')}。",
+            f"四、{remedy}",
+            "特此告知。",
+        ],
+        unit=unit,
+        day=case.replied_on,
+    )
+
+
 DOCUMENTS = {
-    # name: (builder, the state the case must be in, file title)
-    "acceptance": (acceptance_notice, "accepted", "受理告知书"),
-    "non-acceptance": (non_acceptance_notice, "not_accepted", "不予受理告知书"),
+    # name: (builder, when the case has it, file title)
+    "acceptance": (acceptance_notice, lambda c: c.accepted_on is not None, "受理告知书"),
+    "non-acceptance": (non_acceptance_notice, lambda c: c.state == "not_accepted", "不予受理告知书"),
+    "extension": (extension_notice, lambda c: c.extended_on is not None, "延期告知书"),
+    "opinion": (opinion_letter, lambda c: c.replied_on is not None, "处理意见书"),
 }
+
+
+def documents_available(case) -> list[tuple[str, str]]:
+    return [(name, label) for name, (_, has, label) in DOCUMENTS.items() if has(case)]

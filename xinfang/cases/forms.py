@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 
 from xinfang.core.scoping import scope
-from xinfang.org.models import Category, Village
+from xinfang.org.models import Category, Person, Village
 
-from .choices import Channel, Level, PetitionKind
+from .choices import CaseState, Channel, Level, PetitionKind
 from .models import Case
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
@@ -81,19 +81,81 @@ class PetitionForm(forms.Form):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
+LEDGER_VIEWS = [("all", "全部事项"), ("prominent", "突出问题台账"), ("resolved", "已化解·防反弹")]
+FLAG_CHOICES = [
+    ("", "全部标记"),
+    ("repeat", "重复信访"),
+    ("collective", "集体访"),
+    ("skip_level", "越级访"),
+    ("threat", "扬言"),
+    ("rebound", "化解后反弹"),
+    ("backlog", "积案"),
+    ("law_related", "涉法涉诉"),
+]
+SORT_CHOICES = [
+    ("-number", "编号（新→旧）"),
+    ("number", "编号（旧→新）"),
+    ("due", "期限（近→远）"),
+    ("-received", "首次信访（新→旧）"),
+    ("received", "首次信访（旧→新）"),
+    ("village", "村（居）"),
+    ("state", "状态"),
+    ("-repeat", "重复次数（多→少）"),
+]
+
+
 class CaseFilterForm(forms.Form):
+    """The ledger's filters. The same names are the API's query parameters."""
+
+    view = forms.ChoiceField(label="台账", choices=LEDGER_VIEWS, required=False)
+    q = forms.CharField(label="编号或事项", required=False, max_length=60)
     state = forms.ChoiceField(label="状态", required=False)
     village = forms.ModelChoiceField(label="村（居）", queryset=Village.objects.none(), required=False)
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label="包案领导", queryset=Person.objects.none(), required=False)
+    channel = forms.ChoiceField(label="渠道", choices=[("", "全部渠道"), *Channel.choices], required=False)
+    flag = forms.ChoiceField(label="标记", choices=FLAG_CHOICES, required=False)
+    overdue = forms.BooleanField(label="只看超期", required=False)
+    sort = forms.ChoiceField(label="排序", choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from .choices import CaseState
-
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", "全部状态"), *CaseState.choices]
+        self.fields["state"].choices = [
+            ("", "全部状态"),
+            ("open", "在办（未化解、未终结）"),
+            *CaseState.choices,
+        ]
         self.fields["village"].queryset = scope(Village.objects.all(), user)
         self.fields["village"].empty_label = "全部村（居）"
         self.fields["category"].queryset = scope(Category.objects.all(), user)
         self.fields["category"].empty_label = "全部类别"
+        self.fields["owner"].queryset = scope(Person.objects.filter(is_leader=True), user)
+        self.fields["owner"].empty_label = "全部包案领导"
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def filters(self) -> dict:
+        """The cleaned filters for `selectors.ledger`; an invalid value is dropped, not an error page."""
+        if not self.is_bound:
+            data = {}
+        elif not self.is_valid():
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        else:
+            data = self.cleaned_data
+        return {
+            "view": data.get("view") or "all",
+            "q": (data.get("q") or "").strip(),
+            "state": data.get("state") or "",
+            "village_id": data["village"].pk if data.get("village") else None,
+            "category_id": data["category"].pk if data.get("category") else None,
+            "owner_id": data["owner"].pk if data.get("owner") else None,
+            "channel": data.get("channel") or "",
+            "flag": data.get("flag") or "",
+            "overdue": bool(data.get("overdue")),
+            "sort": data.get("sort") or "-number",
+        }

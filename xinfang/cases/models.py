@@ -3,7 +3,7 @@ from django.db import models
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.core.scoping import Scope
 
-from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind
+from .choices import CaseEventType, CaseState, Channel, Decision, Level, PetitionKind, Rating
 
 # Cases are work: the three administrators never read them (三员分立).
 CASE_READERS = frozenset(WORK_ROLES)
@@ -17,6 +17,18 @@ def _department_cases(user, prefix: str = "") -> models.Q:
         models.Q(lead=user.department_id) | models.Q(supporting=user.department_id)
     )
     return models.Q(**{f"{prefix}category__in": lines.values("pk")})
+
+
+def _accused(user, prefix: str = "") -> models.Q | None:
+    """Cases that accuse the user or the user's unit: hidden from them whatever their role."""
+    hidden = models.Q()
+    if user.person_id:
+        hidden |= models.Q(**{f"{prefix}accused_persons": user.person_id})
+    if user.department_id:
+        hidden |= models.Q(**{f"{prefix}accused_departments": user.department_id})
+    if user.village_id:
+        hidden |= models.Q(**{f"{prefix}accused_villages": user.village_id})
+    return hidden or None
 
 
 class CaseNumberSequence(models.Model):
@@ -45,6 +57,7 @@ CASE_PART_SCOPE = Scope(
     village="case__village",
     roles=CASE_READERS,
     extra={Role.DEPARTMENT: lambda user: _department_cases(user, prefix="case__")},
+    hide=lambda user: _accused(user, prefix="case__"),
 )
 
 
@@ -142,11 +155,103 @@ class Case(models.Model):
     skip_level = models.CharField("越级去向", max_length=20, choices=Level.choices, blank=True)
     law_related = models.BooleanField("涉法涉诉", default=False)
     rebound = models.BooleanField("化解后反弹", default=False)
+    # Kept with the case so that ledgers and exports of many thousands of rows need no join per row.
+    petitioner_label = models.CharField("信访人", max_length=200, blank=True)
+    responsible_label = models.CharField("责任人", max_length=200, blank=True)
+    accused_persons = models.ManyToManyField(
+        "org.Person", blank=True, related_name="+", verbose_name="被检举控告人"
+    )
+    accused_departments = models.ManyToManyField(
+        "org.Department", blank=True, related_name="+", verbose_name="被检举控告部门"
+    )
+    accused_villages = models.ManyToManyField(
+        "org.Village", blank=True, related_name="+", verbose_name="被检举控告村（居）"
+    )
+
+    # Prominent (突出问题): `prominent` holds the rules that do not depend on the day (marked, repeat,
+    # collective, skip-level, threat); a backlog (积案) is found at query time from handling_due.
+    prominent = models.BooleanField("突出问题", default=False, db_index=True)
+    prominent_marked = models.BooleanField("联席办列为突出问题", default=False)
+    prominent_note = models.CharField("列为突出问题的理由", max_length=200, blank=True)
+
+    # Ownership and plan, set when the office assigns the case (一案一责、一案一策).
+    lead_department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_cases",
+        verbose_name="牵头部门",
+    )
+    lead_leader = models.ForeignKey(
+        "org.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+        verbose_name="包案领导",
+    )
+    responsible_persons = models.ManyToManyField(
+        "org.Person", blank=True, related_name="responsible_cases", verbose_name="责任人"
+    )
+    plan = models.TextField("化稳方案", blank=True)
+    resolve_by = models.DateField("解决时限", null=True, blank=True, db_index=True)
+    assigned_on = models.DateField("交办日期", null=True, blank=True)
+    objection_due = models.DateField("交办异议期限", null=True, blank=True)
+
+    # Handling.
+    last_progress = models.CharField("最新进展", max_length=300, blank=True)
+    last_progress_on = models.DateField("最新进展日期", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延期天数", default=0)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_approved_by = models.CharField("延期批准人", max_length=40, blank=True)
+    extended_on = models.DateField("延期日期", null=True, blank=True)
+    paused_since = models.DateField("听证暂停计时起", null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField("听证不计入的天数", default=0)
+
+    # The written opinion (处理意见书) and what follows it.
+    replied_on = models.DateField("出具处理意见日期", null=True, blank=True)
+    decision = models.CharField("处理意见", max_length=20, choices=Decision.choices, blank=True)
+    reply_facts = models.TextField("认定事实及理由", blank=True)
+    reply_basis = models.TextField("法律政策依据", blank=True)
+    rating_due = models.DateField("评价期限", null=True, blank=True, db_index=True)
+    rated_on = models.DateField("评价日期", null=True, blank=True)
+    office_rating = models.CharField("对信访部门的评价", max_length=20, choices=Rating.choices, blank=True)
+    unit_rating = models.CharField("对办理单位的评价", max_length=20, choices=Rating.choices, blank=True)
+    rating_reason = models.TextField("不满意的理由", blank=True)
+    review_stage = models.PositiveSmallIntegerField(
+        "复查复核阶段", default=0, help_text="0 未申请，1 复查，2 复核"
+    )
+    review_request_due = models.DateField("申请复查（复核）期限", null=True, blank=True)
+    review_requested_on = models.DateField("申请复查（复核）日期", null=True, blank=True)
+    review_due = models.DateField("复查（复核）答复期限", null=True, blank=True, db_index=True)
+
+    # The campaign track: stabilised, resolved with evidence, checked by the office.
+    stabilized_on = models.DateField("稳控日期", null=True, blank=True)
+    state_before_resolve = models.CharField("报送化解前状态", max_length=20, blank=True)
+    resolved_on = models.DateField("化解日期", null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="销号人",
+    )
+    closed_on = models.DateField("终结日期", null=True, blank=True)
+
+    # The deadline that matters now, whatever the stage: lists sort and warn by it.
+    due_on = models.DateField("当前期限", null=True, blank=True, db_index=True)
+
     version = models.PositiveIntegerField("版本", default=1, help_text="每次修改加一，用于发现并发修改")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     scope = Scope(
-        town="town", village="village", roles=CASE_READERS, extra={Role.DEPARTMENT: _department_cases}
+        town="town",
+        village="village",
+        roles=CASE_READERS,
+        extra={Role.DEPARTMENT: _department_cases},
+        hide=_accused,
     )
 
     class Meta:
@@ -156,7 +261,10 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["town", "year", "seq"], name="case_number_unique"),
         ]
-        indexes = [models.Index(fields=["town", "state"], name="case_town_state")]
+        indexes = [
+            models.Index(fields=["town", "state"], name="case_town_state"),
+            models.Index(fields=["town", "prominent", "state"], name="case_town_prominent"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -164,11 +272,6 @@ class Case(models.Model):
     @property
     def audit_label(self) -> str:
         return self.number
-
-    def petitioner_names(self) -> list[str]:
-        """Everyone who petitioned on the case, once each, in order (uses prefetched petitions)."""
-        names = [person.name for p in self.petitions.all() for person in p.petitioners.all()]
-        return list(dict.fromkeys(names))
 
 
 class Petition(models.Model):
@@ -227,3 +330,35 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case.number} {self.get_kind_display()}"
+
+    SUMMARY_KEYS = [
+        ("text", ""),
+        ("reason", "理由："),
+        ("decision", "意见："),
+        ("lead_leader", "包案领导："),
+        ("lead_department", "牵头部门："),
+        ("responsible_persons", "责任人："),
+        ("days", "延期天数："),
+        ("approved_by", "批准人："),
+        ("office_rating", "对信访部门："),
+        ("unit_rating", "对办理单位："),
+        ("handling_due", "办理期限至 "),
+        ("review_due", "答复期限至 "),
+        ("paused_days", "暂停计时天数："),
+        ("evidence", "证据："),
+        ("name", "文件："),
+    ]
+
+    def summary(self) -> str:
+        """The event's content in a line, for the timeline."""
+        parts = []
+        for key, label in self.SUMMARY_KEYS:
+            value = (self.data or {}).get(key)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, list):
+                value = "、".join(str(v) for v in value)
+            parts.append(f"{label}{value}")
+        if (self.data or {}).get("not_reaccepted"):
+            parts.append("该事项已终结，不再受理，已记录在案")
+        return "；".join(parts)

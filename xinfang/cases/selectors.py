@@ -2,28 +2,85 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from xinfang.core.scoping import get_scoped_or_404, scope
 
-from .choices import OPEN_STATES
+from . import rules
+from .choices import OPEN_STATES, CaseState
 from .models import Case, Petition
 
 CANDIDATE_WEEKS = 8
 
 
-def case_list(*, user, filters: dict | None = None):
+SORTS = {
+    "-number": ("-year", "-seq"),
+    "number": ("year", "seq"),
+    "due": (F("due_on").asc(nulls_last=True), "-year", "-seq"),
+    "-received": ("-received_at", "-id"),
+    "received": ("received_at", "id"),
+    "village": ("village__order", "village__name", "-year", "-seq"),
+    "state": ("state", "-year", "-seq"),
+    "-repeat": ("-repeat_count", "-year", "-seq"),
+}
+FLAGS = {
+    "repeat": Q(repeat_count__gt=0),
+    "collective": Q(is_collective=True),
+    "skip_level": ~Q(skip_level=""),
+    "threat": Q(has_threat=True),
+    "rebound": Q(rebound=True),
+    "law_related": Q(law_related=True),
+}
+DONE_STATES = frozenset({CaseState.RESOLVED, CaseState.CLOSED, CaseState.NOT_ACCEPTED})
+
+
+def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
+    """The ledger (台账): every case in the user's scope, or the prominent ones, or the resolved ones,
+    filtered and sorted. The page, the Excel export and the API all read it."""
     filters = filters or {}
-    cases = scope(Case.objects.all(), user).select_related("village", "category")
-    for name in ("state", "village_id", "category_id"):
+    today = today or timezone.localdate()
+    cases = scope(Case.objects.all(), user).select_related(
+        "village", "category", "lead_leader", "lead_department"
+    )
+    view = filters.get("view") or "all"
+    if view == "prominent":
+        # Resolved and closed cases have left the ledger (销号); the rest stays until then.
+        cases = cases.filter(rules.prominent_q(user.town, today)).filter(state__in=OPEN_STATES)
+    elif view == "resolved":
+        cases = cases.filter(state=CaseState.RESOLVED)
+    if q := filters.get("q"):
+        cases = cases.filter(Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q))
+    state = filters.get("state")
+    if state == "open":
+        cases = cases.filter(state__in=OPEN_STATES)
+    elif state:
+        cases = cases.filter(state=state)
+    for name in ("village_id", "category_id"):
         if filters.get(name):
             cases = cases.filter(**{name: filters[name]})
-    return cases
+    if filters.get("owner_id"):
+        cases = cases.filter(lead_leader_id=filters["owner_id"])
+    if channel := filters.get("channel"):
+        cases = cases.filter(pk__in=Petition.objects.filter(channel=channel).values("case_id"))
+    flag = filters.get("flag")
+    if flag == "backlog":
+        cases = cases.filter(rules.backlog_q(today))
+    elif flag in FLAGS:
+        cases = cases.filter(FLAGS[flag])
+    if filters.get("overdue"):
+        cases = cases.filter(due_on__lt=today, state__in=OPEN_STATES)
+    return cases.order_by(*SORTS.get(filters.get("sort") or "-number", SORTS["-number"]))
+
+
+def case_list(*, user, filters: dict | None = None):
+    return ledger(user=user, filters=filters)
 
 
 def case_get(*, user, pk: int) -> Case:
-    queryset = scope(Case.objects.all(), user).select_related("village", "category", "town")
+    queryset = scope(Case.objects.all(), user).select_related(
+        "village", "category", "town__time_limits", "lead_leader", "lead_department"
+    )
     return get_scoped_or_404(queryset, user, pk=pk)
 
 
@@ -52,3 +109,27 @@ def repeat_candidates(*, user, id_number: str = "", village=None, category=None,
             .order_by("-received_at")[:10]
         )
     return [(c, "本人既往事项") for c in own] + [(c, f"同村同类近{CANDIDATE_WEEKS}周事项") for c in recent]
+
+
+def petitioner_history(*, user, case: Case) -> list[Case]:
+    """The other cases of the persons who petitioned on this one, newest first."""
+    people = Petition.petitioners.through.objects.filter(petition__case=case).values("petitioner_id")
+    return list(
+        scope(Case.objects.all(), user)
+        .filter(petitions__petitioners__in=people)
+        .exclude(pk=case.pk)
+        .distinct()
+        .order_by("-received_at")[:20]
+    )
+
+
+def assignment_choices(*, user) -> dict:
+    """What the assign form offers: departments, leaders and the town's people, all in scope."""
+    from xinfang.org.models import Department, Person
+
+    people = scope(Person.objects.all(), user).order_by("-is_leader", "name")
+    return {
+        "departments": scope(Department.objects.all(), user).order_by("order"),
+        "leaders": [p for p in people if p.is_leader],
+        "people": people,
+    }

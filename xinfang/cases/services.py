@@ -17,6 +17,7 @@ from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 from xinfang.workcal.services import add_calendar_days
 
+from . import rules
 from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind
 from .models import Case, CaseEvent, Petition, Petitioner
 from .numbering import case_number_allocate
@@ -163,7 +164,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         year = timezone.localtime(data.received_at).year
         seq, number = case_number_allocate(town=town, year=year)
         received_day = timezone.localtime(data.received_at).date()
-        case = Case.objects.create(
+        case = Case(
             town=town,
             year=year,
             seq=seq,
@@ -182,16 +183,24 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             law_related=data.law_related,
         )
         event = CaseEventType.REGISTERED
+        case.due_on = rules.current_due(case)
     else:
         event = CaseEventType.REBOUND if case.state == CaseState.RESOLVED else CaseEventType.REPEAT
+        if event == CaseEventType.REBOUND:
+            # A resolved matter raised again is back in hand, on the ledger, until resolved anew.
+            case.state = CaseState.HANDLING
+            case.rebound = True
         case.repeat_count += 1
-        case.rebound = case.rebound or event == CaseEventType.REBOUND
         case.is_collective = case.is_collective or collective
         case.has_threat = case.has_threat or data.has_threat
         case.skip_level = data.skip_level or case.skip_level
         case.law_related = case.law_related or data.law_related
         case.version += 1
-        case.save()
+    case.prominent = rules.prominent_stored(case, town)
+    names = [n for n in case.petitioner_label.split("、") if n]
+    if petitioner.name not in names:
+        case.petitioner_label = "、".join([*names, petitioner.name])[:200]
+    case.save()
 
     petition = Petition.objects.create(
         case=case,
@@ -216,7 +225,13 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         kind=event,
         at=now,
         user=acting_user,
-        data={"petition": petition.pk, "channel": data.channel, "persons_count": data.persons_count},
+        data={
+            "petition": petition.pk,
+            "channel": data.channel,
+            "persons_count": data.persons_count,
+            # 不再受理: a matter closed after review is recorded, not reopened.
+            **({"not_reaccepted": True} if case.state == CaseState.CLOSED else {}),
+        },
     )
     audit_record(
         event=AuditEventType.CREATE,

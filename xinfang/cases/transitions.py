@@ -1,18 +1,30 @@
-"""The state machine: one service per transition. Each checks its rule and the version the user
-saw, writes the change, the case event and the audit row in one transaction, or refuses in Chinese."""
+"""The state machine: one service per transition. Each checks the role, the state, its own input and
+the version the user saw, then writes the change, the case event and the audit row in one
+transaction, or refuses in Chinese and writes nothing.
+
+`case_act` is the one entry for the API and the case page: it turns the submitted fields (strings
+from a form or JSON) into the service's arguments, so both answer the same messages.
+"""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.core.scoping import get_scoped_or_404
-from xinfang.workcal.services import add_calendar_days
+from xinfang.core.scoping import get_scoped_or_404, scope
+from xinfang.org.models import Department, Person
+from xinfang.workcal.services import add_calendar_days, add_working_days
 
-from .choices import CaseEventType, CaseState
+from . import rules
+from .choices import ACTIVE_STATES, CaseEventType, CaseState, Decision, Rating
 from .models import Case, CaseEvent
+
+PROGRESS_MAX = 300
 
 
 class TransitionRefused(Exception):
@@ -21,6 +33,10 @@ class TransitionRefused(Exception):
 
 class EditConflict(Exception):
     """Somebody else changed the case since the user loaded it (409)."""
+
+
+class TransitionForbidden(Exception):
+    """The user's role does not take this step (403)."""
 
 
 class TransitionInvalid(Exception):
@@ -43,15 +59,35 @@ def _locked(case_id: int, user, expected_version: int | None) -> Case:
     return case
 
 
-def _require(case: Case, allowed: set[str], action: str) -> None:
+def _require(case: Case, allowed, action: str) -> None:
     if case.state not in allowed:
-        names = "、".join(CaseState(s).label for s in sorted(allowed))
+        names = "、".join(CaseState(s).label for s in CaseState.values if s in allowed)
         raise TransitionRefused(
             f"当前状态为“{case.get_state_display()}”，不能{action}（只有处于“{names}”的事项可以{action}）。"
         )
 
 
+def _day(
+    on: dt.date | None,
+    case: Case,
+    *,
+    field: str = "on",
+    not_before: dt.date | None = None,
+    since: str = "收到信访的日期",
+) -> dt.date:
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise TransitionInvalid({field: "日期不能晚于今天。"})
+    earliest = not_before or timezone.localtime(case.received_at).date()
+    if on < earliest:
+        raise TransitionInvalid({field: f"日期不能早于{since}（{earliest:%Y-%m-%d}）。"})
+    return on
+
+
 def _record(case: Case, *, user, kind: str, data: dict, old_state: str) -> None:
+    case.prominent = rules.prominent_stored(case, case.town)
+    case.due_on = rules.current_due(case)
     case.version += 1
     case.save()
     CaseEvent.objects.create(case=case, kind=kind, at=timezone.now(), user=user, data=data)
@@ -65,21 +101,32 @@ def _record(case: Case, *, user, kind: str, data: dict, old_state: str) -> None:
     )
 
 
+def _handling_due(case: Case) -> dt.date:
+    limits = case.town.time_limits
+    return add_calendar_days(case.accepted_on, limits.handling_days + case.extension_days + case.paused_days)
+
+
+def _text(value: str, field: str, message: str, *, limit: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise TransitionInvalid({field: message})
+    if limit and len(value) > limit:
+        raise TransitionInvalid({field: f"内容过长（{len(value)} 字），请控制在 {limit} 字以内。"})
+    return value
+
+
+# --- registration to assignment -------------------------------------------------------------
+
+
 @transaction.atomic
-def case_accept(
-    *, case_id: int, acting_user, expected_version: int | None = None, on: dt.date | None = None
-) -> Case:
+def case_accept(*, case_id: int, acting_user, expected_version=None, on: dt.date | None = None) -> Case:
     case = _locked(case_id, acting_user, expected_version)
     _require(case, {CaseState.REGISTERED}, "受理")
-    on = on or timezone.localdate()
-    if on < timezone.localtime(case.received_at).date():
-        raise TransitionInvalid({"on": "受理日期不能早于收到信访的日期。"})
-    if on > timezone.localdate():
-        raise TransitionInvalid({"on": "受理日期不能晚于今天。"})
+    on = _day(on, case)
     old = case.state
     case.state = CaseState.ACCEPTED
     case.accepted_on = on
-    case.handling_due = add_calendar_days(on, case.town.time_limits.handling_days)
+    case.handling_due = _handling_due(case)
     _record(
         case,
         user=acting_user,
@@ -91,35 +138,735 @@ def case_accept(
 
 
 @transaction.atomic
-def case_not_accept(*, case_id: int, acting_user, reason: str, expected_version: int | None = None) -> Case:
+def case_not_accept(*, case_id: int, acting_user, reason: str, expected_version=None) -> Case:
     case = _locked(case_id, acting_user, expected_version)
     _require(case, {CaseState.REGISTERED}, "作出不予受理决定")
-    if not (reason or "").strip():
-        raise TransitionInvalid({"reason": "请填写不予受理的理由（将写入不予受理告知书）。"})
+    reason = _text(reason, "reason", "请填写不予受理的理由（将写入不予受理告知书）。")
     old = case.state
     case.state = CaseState.NOT_ACCEPTED
-    case.not_accepted_reason = reason.strip()
+    case.not_accepted_reason = reason
+    _record(case, user=acting_user, kind=CaseEventType.NOT_ACCEPTED, data={"reason": reason}, old_state=old)
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case_id: int,
+    acting_user,
+    lead_department: Department,
+    lead_leader: Person,
+    responsible_persons: list[Person],
+    plan: str = "",
+    resolve_by: dt.date | None = None,
+    on: dt.date | None = None,
+    expected_version=None,
+) -> Case:
+    """交办: the lead department, the owner (包案领导), the responsible persons and the plan."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, {CaseState.ACCEPTED}, "交办")
+    on = _day(on, case, not_before=case.accepted_on, since="受理日期")
+    errors = {}
+    if lead_department is None:
+        errors["lead_department"] = "请选择牵头部门。"
+    if lead_leader is None:
+        errors["lead_leader"] = "请选择包案领导。"
+    elif not lead_leader.is_leader:
+        errors["lead_leader"] = f"{lead_leader.name}不是镇党政负责人，不能担任包案领导。"
+    if not responsible_persons:
+        errors["responsible_persons"] = "请至少选择一名责任人。"
+    if resolve_by is not None and resolve_by < on:
+        errors["resolve_by"] = "解决时限不能早于交办日期。"
+    for obj in [lead_department, lead_leader, *responsible_persons]:
+        if obj is not None and obj.town_id != case.town_id:
+            errors["lead_department"] = "所选部门或人员不属于本镇。"
+    if errors:
+        raise TransitionInvalid(errors)
+    old = case.state
+    case.state = CaseState.ASSIGNED
+    case.assigned_on = on
+    case.objection_due = add_working_days(on, case.town.time_limits.misroute_objection_working_days)
+    case.lead_department = lead_department
+    case.lead_leader = lead_leader
+    case.plan = (plan or "").strip()
+    case.resolve_by = resolve_by or case.handling_due
+    case.responsible_label = "、".join(p.name for p in responsible_persons)[:200]
     _record(
         case,
         user=acting_user,
-        kind=CaseEventType.NOT_ACCEPTED,
-        data={"reason": reason.strip()},
+        kind=CaseEventType.ASSIGNED,
+        data={
+            "lead_department": lead_department.name,
+            "lead_leader": lead_leader.name,
+            "responsible_persons": [p.name for p in responsible_persons],
+            "resolve_by": case.resolve_by.isoformat(),
+            "objection_due": case.objection_due.isoformat(),
+        },
+        old_state=old,
+    )
+    case.responsible_persons.set(responsible_persons)
+    return case
+
+
+@transaction.atomic
+def case_object(*, case_id: int, acting_user, reason: str, expected_version=None) -> Case:
+    """交办异议: the unit routed a matter that is not its own sends it back within the working-day limit."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, {CaseState.ASSIGNED}, "提出交办异议")
+    reason = _text(reason, "reason", "请说明该事项不属于本单位职责的理由。")
+    if timezone.localdate() > case.objection_due:
+        raise TransitionRefused(
+            f"提出交办异议的期限（{case.objection_due:%Y-%m-%d}，交办后 "
+            f"{case.town.time_limits.misroute_objection_working_days} 个工作日）已过，请按交办办理。"
+        )
+    old = case.state
+    department = case.lead_department.name if case.lead_department_id else ""
+    case.state = CaseState.ACCEPTED
+    case.lead_department = None
+    case.assigned_on = case.objection_due = None
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.OBJECTED,
+        data={"reason": reason, "department": department},
         old_state=old,
     )
     return case
 
 
-ACTIONS = {"accept": case_accept, "not_accept": case_not_accept}
+# --- handling -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_progress(
+    *, case_id: int, acting_user, text: str, on: dt.date | None = None, expected_version=None
+) -> Case:
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, ACTIVE_STATES, "填报办理进展")
+    text = _text(text, "text", "请填写办理进展。", limit=PROGRESS_MAX)
+    on = _day(on, case, not_before=case.assigned_on, since="交办日期")
+    old = case.state
+    if case.state == CaseState.ASSIGNED:
+        case.state = CaseState.HANDLING
+    case.last_progress, case.last_progress_on = text, on
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.PROGRESS,
+        data={"on": on.isoformat(), "text": text},
+        old_state=old,
+    )
+    return case
+
+
+@transaction.atomic
+def case_extend(
+    *, case_id: int, acting_user, days: int | None, reason: str, approved_by: str, expected_version=None
+) -> Case:
+    """延期: once, at most the configured days, approved by the unit head, before the limit runs out."""
+    case = _locked(case_id, acting_user, expected_version)
+    if case.extension_days:
+        raise TransitionInvalid(
+            {
+                "days": f"该事项已于 {case.extended_on:%Y-%m-%d} 延期 {case.extension_days} 日，"
+                "办理期限只能延长一次。"
+            }
+        )
+    _require(case, {CaseState.ASSIGNED, CaseState.HANDLING}, "延期")
+    most = case.town.time_limits.extension_max_days
+    errors = {}
+    if not days or days < 1 or days > most:
+        errors["days"] = f"延期天数应为 1 至 {most} 日。"
+    if not (reason or "").strip():
+        errors["reason"] = "请填写延期理由（将写入延期告知书）。"
+    if not (approved_by or "").strip():
+        errors["approved_by"] = "请填写批准延期的单位负责人。"
+    if errors:
+        raise TransitionInvalid(errors)
+    today = timezone.localdate()
+    if today > case.handling_due:
+        raise TransitionRefused(f"办理期限已于 {case.handling_due:%Y-%m-%d} 届满，不能再延期，请尽快办结。")
+    old = case.state
+    case.state = CaseState.EXTENDED
+    case.extension_days, case.extended_on = days, today
+    case.extension_reason, case.extension_approved_by = reason.strip(), approved_by.strip()
+    case.handling_due = _handling_due(case)
+    if case.resolve_by and case.resolve_by < case.handling_due:
+        case.resolve_by = case.handling_due
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.EXTENDED,
+        data={
+            "days": days,
+            "reason": case.extension_reason,
+            "approved_by": case.extension_approved_by,
+            "handling_due": case.handling_due.isoformat(),
+        },
+        old_state=old,
+    )
+    return case
+
+
+HEARING_STATES = frozenset(
+    {CaseState.ASSIGNED, CaseState.HANDLING, CaseState.EXTENDED, CaseState.REVIEW, CaseState.RE_REVIEW}
+)
+
+
+@transaction.atomic
+def case_hearing(*, case_id: int, acting_user, on: dt.date | None = None, expected_version=None) -> Case:
+    """听证开始: the clock stops until the hearing ends (听证时间不计入期限)."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, HEARING_STATES, "组织听证")
+    if case.paused_since:
+        raise TransitionRefused(f"该事项自 {case.paused_since:%Y-%m-%d} 起已在听证中。")
+    on = _day(on, case)
+    old = case.state
+    case.paused_since = on
+    _record(case, user=acting_user, kind=CaseEventType.HEARING, data={"on": on.isoformat()}, old_state=old)
+    return case
+
+
+@transaction.atomic
+def case_hearing_end(*, case_id: int, acting_user, on: dt.date | None = None, expected_version=None) -> Case:
+    case = _locked(case_id, acting_user, expected_version)
+    if not case.paused_since:
+        raise TransitionRefused("该事项没有正在进行的听证。")
+    on = _day(on, case, not_before=case.paused_since, since="听证开始日期")
+    days = (on - case.paused_since).days
+    old = case.state
+    case.paused_days += days
+    case.paused_since = None
+    if case.state in (CaseState.REVIEW, CaseState.RE_REVIEW):
+        case.review_due = _review_due(case)
+        due = case.review_due
+    else:
+        case.handling_due = _handling_due(case)
+        due = case.handling_due
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.HEARING_END,
+        data={"on": on.isoformat(), "paused_days": days, "due": due.isoformat()},
+        old_state=old,
+    )
+    return case
+
+
+# --- the written opinion, rating, review ----------------------------------------------------
+
+
+def _opinion(case: Case, *, decision: str, facts: str, basis: str, on: dt.date) -> dict:
+    errors = {}
+    if decision not in Decision.values:
+        errors["decision"] = "请选择处理意见：支持、解释说明或不予支持。"
+    if not (facts or "").strip():
+        errors["facts"] = "请填写认定的事实和理由。"
+    if not (basis or "").strip():
+        errors["basis"] = "请填写处理依据（法律、法规、政策的名称和条款）。"
+    if errors:
+        raise TransitionInvalid(errors)
+    limits = case.town.time_limits
+    request_days = limits.review_request_days if case.review_stage == 0 else limits.re_review_request_days
+    case.decision, case.reply_facts, case.reply_basis = decision, facts.strip(), basis.strip()
+    case.replied_on = on
+    case.rating_due = on + dt.timedelta(days=case.town.rating_window_days)
+    case.review_request_due = add_calendar_days(on, request_days)
+    case.office_rating = case.unit_rating = case.rating_reason = ""
+    case.rated_on = None
+    return {
+        "decision": Decision(decision).label,
+        "on": on.isoformat(),
+        "rating_due": case.rating_due.isoformat(),
+        "review_request_due": case.review_request_due.isoformat(),
+    }
+
+
+@transaction.atomic
+def case_reply(
+    *,
+    case_id: int,
+    acting_user,
+    decision: str,
+    facts: str,
+    basis: str,
+    on: dt.date | None = None,
+    expected_version=None,
+) -> Case:
+    """处理意见书: the request, the facts and reasons, the decision and its basis. Procedural
+    completion, not resolution: the case stays on the ledger."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, rules.HANDLING_STATES, "出具处理意见书")
+    if case.paused_since:
+        raise TransitionRefused("听证尚未结束，请先记录听证结束再出具处理意见书。")
+    on = _day(on, case, not_before=case.accepted_on, since="受理日期")
+    old = case.state
+    data = _opinion(case, decision=decision, facts=facts, basis=basis, on=on)
+    case.state = CaseState.REPLIED
+    _record(case, user=acting_user, kind=CaseEventType.REPLIED, data=data, old_state=old)
+    return case
+
+
+@transaction.atomic
+def case_rate(
+    *,
+    case_id: int,
+    acting_user,
+    office_rating: str,
+    unit_rating: str,
+    reason: str = "",
+    on: dt.date | None = None,
+    expected_version=None,
+) -> Case:
+    """The petitioner's rating of the petition office and of the handling unit, separately."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, {CaseState.REPLIED}, "记录评价")
+    on = _day(on, case, not_before=case.replied_on, since="出具处理意见的日期")
+    errors = {}
+    for field, value, whom in (
+        ("office_rating", office_rating, "信访部门"),
+        ("unit_rating", unit_rating, "办理单位"),
+    ):
+        if value not in Rating.values:
+            errors[field] = f"请选择对{whom}的评价：满意、基本满意或不满意。"
+    dissatisfied = Rating.DISSATISFIED in (office_rating, unit_rating)
+    if dissatisfied and not (reason or "").strip():
+        errors["reason"] = "评价为不满意时，请记录信访人不满意的理由。"
+    if errors:
+        raise TransitionInvalid(errors)
+    if on > case.rating_due:
+        raise TransitionRefused(
+            f"评价期限已于 {case.rating_due:%Y-%m-%d} 届满，该事项记为“超期未评价”，不能再补录评价。"
+        )
+    old = case.state
+    case.state = CaseState.RATED
+    case.office_rating, case.unit_rating, case.rating_reason = (
+        office_rating,
+        unit_rating,
+        (reason or "").strip(),
+    )
+    case.rated_on = on
+    data = {"office_rating": Rating(office_rating).label, "unit_rating": Rating(unit_rating).label}
+    if case.rating_reason:
+        data["reason"] = case.rating_reason
+    _record(case, user=acting_user, kind=CaseEventType.RATED, data=data, old_state=old)
+    return case
+
+
+def _review_due(case: Case) -> dt.date:
+    limits = case.town.time_limits
+    days = limits.review_answer_days if case.review_stage == 1 else limits.re_review_answer_days
+    return add_calendar_days(case.review_requested_on, days + case.paused_days)
+
+
+@transaction.atomic
+def case_request_review(
+    *, case_id: int, acting_user, reason: str, on: dt.date | None = None, expected_version=None
+) -> Case:
+    """复查, then 复核: asked within the limit after the opinion; after re-review nothing more."""
+    case = _locked(case_id, acting_user, expected_version)
+    if case.review_stage >= 2:
+        raise TransitionRefused("该事项已经复核，复核意见为终结意见，同一事实和理由不再受理复查复核申请。")
+    _require(case, {CaseState.REPLIED, CaseState.RATED}, "申请复查（复核）")
+    reason = _text(reason, "reason", "请记录信访人申请复查（复核）的理由。")
+    on = _day(on, case, not_before=case.replied_on, since="出具处理意见的日期")
+    what = "复查" if case.review_stage == 0 else "复核"
+    if on > case.review_request_due:
+        raise TransitionRefused(
+            f"申请{what}的期限已于 {case.review_request_due:%Y-%m-%d} 届满"
+            "（收到处理意见之日起 30 日内），不予受理。"
+        )
+    old = case.state
+    case.review_stage += 1
+    case.state = CaseState.REVIEW if case.review_stage == 1 else CaseState.RE_REVIEW
+    case.review_requested_on = on
+    case.paused_days = 0
+    case.review_due = _review_due(case)
+    kind = CaseEventType.REVIEW_REQUESTED if case.review_stage == 1 else CaseEventType.RE_REVIEW_REQUESTED
+    _record(
+        case,
+        user=acting_user,
+        kind=kind,
+        data={"reason": reason, "on": on.isoformat(), "review_due": case.review_due.isoformat()},
+        old_state=old,
+    )
+    return case
+
+
+@transaction.atomic
+def case_review_answer(
+    *,
+    case_id: int,
+    acting_user,
+    decision: str,
+    facts: str,
+    basis: str,
+    on: dt.date | None = None,
+    expected_version=None,
+) -> Case:
+    """The review opinion opens a new rating and re-review window; the re-review opinion is final."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, {CaseState.REVIEW, CaseState.RE_REVIEW}, "作出复查（复核）意见")
+    if case.paused_since:
+        raise TransitionRefused("听证尚未结束，请先记录听证结束。")
+    on = _day(on, case, not_before=case.review_requested_on, since="申请复查（复核）的日期")
+    old = case.state
+    final = case.state == CaseState.RE_REVIEW
+    data = _opinion(case, decision=decision, facts=facts, basis=basis, on=on)
+    if final:
+        case.state = CaseState.CLOSED
+        case.closed_on = on
+        kind = CaseEventType.RE_REVIEW_ANSWERED
+    else:
+        case.state = CaseState.REPLIED
+        kind = CaseEventType.REVIEW_ANSWERED
+    case.review_due = None
+    _record(case, user=acting_user, kind=kind, data=data, old_state=old)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case_id: int, acting_user, on: dt.date | None = None, expected_version=None) -> Case:
+    """办结终结: no review asked in time, or the petitioner satisfied. The same matter is then not
+    accepted again (不再受理)."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, {CaseState.REPLIED, CaseState.RATED}, "办结终结")
+    on = _day(on, case, not_before=case.replied_on, since="出具处理意见的日期")
+    basic = case.town.basic_satisfied_counts
+    content = case.state == CaseState.RATED and all(
+        rules.satisfied(r, basic_counts=basic) for r in (case.office_rating, case.unit_rating)
+    )
+    if not content and on <= case.review_request_due:
+        raise TransitionRefused(
+            f"信访人未表示满意，申请复查（复核）的期限到 {case.review_request_due:%Y-%m-%d} 才届满，"
+            "届满后方可终结。"
+        )
+    old = case.state
+    case.state = CaseState.CLOSED
+    case.closed_on = on
+    _record(case, user=acting_user, kind=CaseEventType.CLOSED, data={"on": on.isoformat()}, old_state=old)
+    return case
+
+
+# --- the campaign track ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_stabilize(
+    *, case_id: int, acting_user, text: str, on: dt.date | None = None, expected_version=None
+) -> Case:
+    """稳控: the petitioner is stable though the matter is not yet resolved."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, ACTIVE_STATES - {CaseState.STABILIZED}, "标记稳控")
+    text = _text(text, "text", "请填写稳控措施和信访人目前的状态。", limit=PROGRESS_MAX)
+    on = _day(on, case)
+    old = case.state
+    case.state = CaseState.STABILIZED
+    case.stabilized_on = on
+    case.last_progress, case.last_progress_on = text, on
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.STABILIZED,
+        data={"on": on.isoformat(), "text": text},
+        old_state=old,
+    )
+    return case
+
+
+def _evidence(case: Case) -> list:
+    from xinfang.attachments.models import EVIDENCE_KINDS, Attachment
+
+    return list(Attachment.objects.filter(case=case, kind__in=EVIDENCE_KINDS).order_by("-uploaded_at"))
+
+
+@transaction.atomic
+def case_resolve(*, case_id: int, acting_user, text: str, expected_version=None) -> Case:
+    """化解: only with the agreement or commitment uploaded; the office then checks it (对账销号)."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, ACTIVE_STATES | {CaseState.CLOSED}, "报送化解")
+    text = _text(text, "text", "请填写化解情况（如何解决、信访人的态度）。", limit=PROGRESS_MAX)
+    evidence = _evidence(case)
+    if not evidence:
+        raise TransitionInvalid(
+            {"evidence": "化解须有证据：请先在“附件”中上传调解协议书或停诉息访承诺书，再报送化解。"}
+        )
+    old = case.state
+    case.state_before_resolve = old
+    case.state = CaseState.VERIFYING
+    case.last_progress, case.last_progress_on = text, timezone.localdate()
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.RESOLVE_SUBMITTED,
+        data={"text": text, "evidence": [a.name for a in evidence]},
+        old_state=old,
+    )
+    return case
+
+
+@transaction.atomic
+def case_verify(*, case_id: int, acting_user, approve: bool, reason: str = "", expected_version=None) -> Case:
+    """对账销号: the office checks the evidence; approved, the case leaves the open ledger."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, {CaseState.VERIFYING}, "对账销号")
+    old = case.state
+    if approve:
+        case.state = CaseState.RESOLVED
+        case.resolved_on = timezone.localdate()
+        case.verified_by = acting_user
+        _record(
+            case,
+            user=acting_user,
+            kind=CaseEventType.VERIFIED,
+            data={"on": case.resolved_on.isoformat()},
+            old_state=old,
+        )
+    else:
+        reason = _text(reason, "reason", "退回时请说明证据或化解情况哪里不足。")
+        case.state = case.state_before_resolve or CaseState.HANDLING
+        _record(
+            case, user=acting_user, kind=CaseEventType.VERIFY_REFUSED, data={"reason": reason}, old_state=old
+        )
+    return case
+
+
+@transaction.atomic
+def case_mark_prominent(*, case_id: int, acting_user, reason: str, expected_version=None) -> Case:
+    case = _locked(case_id, acting_user, expected_version)
+    if case.prominent_marked:
+        raise TransitionRefused("该事项已列为突出问题。")
+    reason = _text(reason, "reason", "请说明列为突出问题的理由。", limit=200)
+    old = case.state
+    case.prominent_marked, case.prominent_note = True, reason
+    _record(
+        case, user=acting_user, kind=CaseEventType.MARKED_PROMINENT, data={"reason": reason}, old_state=old
+    )
+    return case
+
+
+# --- one entry for the API and the page ------------------------------------------------------
+
+
+def _date(value, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise TransitionInvalid({field: "日期格式应为 2026-05-01。"}) from None
+
+
+def _int(value, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise TransitionInvalid({field: "请填写整数。"}) from None
+
+
+def _one(model, value, user, field: str, label: str):
+    if value in (None, ""):
+        return None
+    pk = _int(value, field)
+    found = scope(model.objects.all(), user).filter(pk=pk).first()
+    if found is None:
+        raise TransitionInvalid({field: f"所选{label}不存在或不在本镇。"})
+    return found
+
+
+def _many(model, values, user, field: str, label: str) -> list:
+    if isinstance(values, str):
+        values = [v for v in values.replace("，", ",").split(",") if v.strip()]
+    return [_one(model, v, user, field, label) for v in values or []]
+
+
+def _bool(value) -> bool:
+    return value in (True, "1", "true", "on", "yes", 1)
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    service: Callable
+    roles: frozenset
+    states: frozenset  # where the case page offers it
+    args: Callable  # (data, user) -> kwargs
+
+
+WORKERS = frozenset({Role.OFFICE, Role.LEADER, Role.DEPARTMENT, Role.VILLAGE})
+HANDLERS = frozenset({Role.OFFICE, Role.DEPARTMENT})
+OFFICE = frozenset({Role.OFFICE})
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(
+        "受理",
+        case_accept,
+        OFFICE,
+        frozenset({CaseState.REGISTERED}),
+        lambda d, u: {"on": _date(d.get("on"), "on")},
+    ),
+    "not_accept": Action(
+        "不予受理",
+        case_not_accept,
+        OFFICE,
+        frozenset({CaseState.REGISTERED}),
+        lambda d, u: {"reason": d.get("reason", "")},
+    ),
+    "assign": Action(
+        "交办",
+        case_assign,
+        OFFICE,
+        frozenset({CaseState.ACCEPTED}),
+        lambda d, u: {
+            "lead_department": _one(Department, d.get("lead_department"), u, "lead_department", "牵头部门"),
+            "lead_leader": _one(Person, d.get("lead_leader"), u, "lead_leader", "包案领导"),
+            "responsible_persons": _many(
+                Person, d.get("responsible_persons"), u, "responsible_persons", "责任人"
+            ),
+            "plan": d.get("plan", ""),
+            "resolve_by": _date(d.get("resolve_by"), "resolve_by"),
+            "on": _date(d.get("on"), "on"),
+        },
+    ),
+    "object": Action(
+        "交办异议",
+        case_object,
+        HANDLERS,
+        frozenset({CaseState.ASSIGNED}),
+        lambda d, u: {"reason": d.get("reason", "")},
+    ),
+    "progress": Action(
+        "填报进展",
+        case_progress,
+        WORKERS,
+        ACTIVE_STATES,
+        lambda d, u: {"text": d.get("text", ""), "on": _date(d.get("on"), "on")},
+    ),
+    "extend": Action(
+        "延期",
+        case_extend,
+        HANDLERS,
+        frozenset({CaseState.ASSIGNED, CaseState.HANDLING}),
+        lambda d, u: {
+            "days": _int(d.get("days"), "days"),
+            "reason": d.get("reason", ""),
+            "approved_by": d.get("approved_by", ""),
+        },
+    ),
+    "hearing": Action(
+        "听证（暂停计时）",
+        case_hearing,
+        OFFICE,
+        HEARING_STATES,
+        lambda d, u: {"on": _date(d.get("on"), "on")},
+    ),
+    "hearing_end": Action(
+        "听证结束", case_hearing_end, OFFICE, frozenset(), lambda d, u: {"on": _date(d.get("on"), "on")}
+    ),
+    "reply": Action(
+        "出具处理意见书",
+        case_reply,
+        HANDLERS,
+        rules.HANDLING_STATES,
+        lambda d, u: {
+            "decision": d.get("decision", ""),
+            "facts": d.get("facts", ""),
+            "basis": d.get("basis", ""),
+            "on": _date(d.get("on"), "on"),
+        },
+    ),
+    "rate": Action(
+        "记录评价",
+        case_rate,
+        OFFICE,
+        frozenset({CaseState.REPLIED}),
+        lambda d, u: {
+            "office_rating": d.get("office_rating", ""),
+            "unit_rating": d.get("unit_rating", ""),
+            "reason": d.get("reason", ""),
+            "on": _date(d.get("on"), "on"),
+        },
+    ),
+    "request_review": Action(
+        "申请复查（复核）",
+        case_request_review,
+        OFFICE,
+        frozenset({CaseState.REPLIED, CaseState.RATED}),
+        lambda d, u: {"reason": d.get("reason", ""), "on": _date(d.get("on"), "on")},
+    ),
+    "review_answer": Action(
+        "复查（复核）意见",
+        case_review_answer,
+        OFFICE,
+        frozenset({CaseState.REVIEW, CaseState.RE_REVIEW}),
+        lambda d, u: {
+            "decision": d.get("decision", ""),
+            "facts": d.get("facts", ""),
+            "basis": d.get("basis", ""),
+            "on": _date(d.get("on"), "on"),
+        },
+    ),
+    "close": Action(
+        "办结终结",
+        case_close,
+        OFFICE,
+        frozenset({CaseState.REPLIED, CaseState.RATED}),
+        lambda d, u: {"on": _date(d.get("on"), "on")},
+    ),
+    "stabilize": Action(
+        "标记稳控",
+        case_stabilize,
+        WORKERS,
+        ACTIVE_STATES - {CaseState.STABILIZED},
+        lambda d, u: {"text": d.get("text", ""), "on": _date(d.get("on"), "on")},
+    ),
+    "resolve": Action(
+        "报送化解",
+        case_resolve,
+        WORKERS,
+        ACTIVE_STATES | {CaseState.CLOSED},
+        lambda d, u: {"text": d.get("text", "")},
+    ),
+    "verify": Action(
+        "对账销号",
+        case_verify,
+        OFFICE,
+        frozenset({CaseState.VERIFYING}),
+        lambda d, u: {"approve": _bool(d.get("approve", True)), "reason": d.get("reason", "")},
+    ),
+    "mark_prominent": Action(
+        "列为突出问题", case_mark_prominent, OFFICE, frozenset(), lambda d, u: {"reason": d.get("reason", "")}
+    ),
+}
+
+
+def actions_offered(case: Case, user) -> list[str]:
+    """The steps the case page shows this user for this case now."""
+    names = [n for n, a in ACTIONS.items() if user.role in a.roles and case.state in a.states]
+    if case.paused_since:
+        names = [n for n in names if n not in ("hearing", "reply", "review_answer")] + (
+            ["hearing_end"] if user.role in ACTIONS["hearing_end"].roles else []
+        )
+    if user.role in ACTIONS["mark_prominent"].roles and not case.prominent_marked:
+        names.append("mark_prominent")
+    if case.extension_days:
+        names = [n for n in names if n != "extend"]
+    if case.review_stage >= 2:
+        names = [n for n in names if n != "request_review"]
+    return names
 
 
 def case_act(
-    *, action: str, case_id: int, acting_user, expected_version: int | None = None, reason: str = "", on=None
+    *, action: str, case_id: int, acting_user, data: dict, expected_version: int | None = None
 ) -> Case:
-    """The one entry for the API and the case page: runs the named step with the inputs it takes."""
-    if action == "accept":
-        return case_accept(case_id=case_id, acting_user=acting_user, expected_version=expected_version, on=on)
-    if action == "not_accept":
-        return case_not_accept(
-            case_id=case_id, acting_user=acting_user, expected_version=expected_version, reason=reason
-        )
-    raise KeyError(action)
+    """Runs the named step for the user with the submitted fields."""
+    spec = ACTIONS[action]
+    if acting_user.role not in spec.roles:
+        whom = "、".join(Role(r).label for r in Role.values if r in spec.roles)
+        raise TransitionForbidden(f"“{spec.label}”由{whom}操作，您的角色不能进行此操作。")
+    kwargs = spec.args(data, acting_user)
+    return spec.service(case_id=case_id, acting_user=acting_user, expected_version=expected_version, **kwargs)

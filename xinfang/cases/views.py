@@ -1,10 +1,9 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,13 +13,20 @@ from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.web.access import roles_required
 
-from . import selectors
-from .choices import CaseState
-from .documents import DOCUMENTS
-from .forms import CaseFilterForm, PetitionForm
-from .models import Petitioner
+from . import exports, rules, selectors
+from .choices import Decision, Rating, RatingStatus
+from .documents import DOCUMENTS, documents_available
+from .forms import LEDGER_VIEWS, CaseFilterForm, PetitionForm
 from .services import PetitionerIn, PetitionIn, petition_register
-from .transitions import ACTIONS, EditConflict, TransitionInvalid, TransitionRefused, case_act
+from .transitions import (
+    ACTIONS,
+    EditConflict,
+    TransitionForbidden,
+    TransitionInvalid,
+    TransitionRefused,
+    actions_offered,
+    case_act,
+)
 
 # Fields of the form whose errors the service reports under another name.
 SERVICE_FIELDS = {
@@ -33,26 +39,51 @@ SERVICE_FIELDS = {
 @roles_required(*WORK_ROLES)
 def case_list(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "state": data.get("state"),
-            "village_id": data["village"].pk if data.get("village") else None,
-            "category_id": data["category"].pk if data.get("category") else None,
-        }
-    cases = selectors.case_list(user=request.user, filters=filters).order_by("-year", "-seq")
-    cases = cases.prefetch_related(
-        Prefetch("petitions__petitioners", queryset=Petitioner.objects.only("id", "name"))
-    )
+    filters = form.filters()
+    today = timezone.localdate()
+    cases = selectors.ledger(user=request.user, filters=filters, today=today)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    tabs = request.GET.copy()
+    tabs.pop("page", None)
+    tabs.pop("view", None)
     return render(
         request,
         "cases/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "tab_query": tabs.urlencode(),
+            "view": filters["view"],
+            "views": LEDGER_VIEWS,
+            "today": today,
+        },
     )
+
+
+@roles_required(*WORK_ROLES)
+def case_export(request):
+    """The ledger as an Excel file: exactly the rows the filters select, streamed as it is written."""
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    cases = selectors.ledger(user=request.user, filters=filters)
+    title = dict(LEDGER_VIEWS)[filters["view"]]
+    handle, count = exports.ledger_xlsx(
+        cases, title=title, town=request.user.town, today=timezone.localdate()
+    )
+    audit_record(
+        event=AuditEventType.EXPORT,
+        user=request.user,
+        detail=f"导出{title} {count} 件（条件：{request.GET.urlencode() or '无'}）",
+    )
+    filename = quote(f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+    response = FileResponse(
+        handle, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @roles_required(Role.OFFICE)
@@ -100,40 +131,57 @@ def petition_new(request):
 @roles_required(*WORK_ROLES)
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
-    petitions = selectors.petition_list_for_case(user=request.user, case=case)
-    events = case.events.select_related("user").order_by("at", "id")
+    today = timezone.localdate()
+    offered = actions_offered(case, request.user)
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
-            "petitions": petitions,
-            "events": events,
-            "today": timezone.localdate(),
-            "can_accept": request.user.role == Role.OFFICE and case.state == "registered",
+            "petitions": selectors.petition_list_for_case(user=request.user, case=case),
+            "events": case.events.select_related("user").order_by("at", "id"),
+            "history": selectors.petitioner_history(user=request.user, case=case),
+            "today": today,
+            "offered": {name: ACTIONS[name].label for name in offered},
+            "choices": selectors.assignment_choices(user=request.user) if "assign" in offered else None,
+            "reasons": rules.prominent_reasons(case, case.town, today),
+            "rating_status": RatingStatus(rules.rating_status(case, today)).label,
+            "documents": documents_available(case) if request.user.role == Role.OFFICE else [],
+            "decisions": Decision.choices,
+            "ratings": Rating.choices,
+            "form_data": request.session.pop(f"case-{pk}-form", {}),
         },
     )
 
 
 @require_POST
-@roles_required(Role.OFFICE)
+@roles_required(*WORK_ROLES)
 def case_action(request, pk: int, action: str):
-    """The case page's action buttons: the same services as the API, with the version the page showed."""
+    """The case page's action forms: the same services as the API, with the version the page showed.
+    A refused step keeps what the user typed for the form to show again."""
     if action not in ACTIONS:
         raise Http404("没有这个操作")
     version = request.POST.get("version", "")
+    data = request.POST.dict()
+    data["responsible_persons"] = request.POST.getlist("responsible_persons")
     try:
         case = case_act(
             action=action,
             case_id=pk,
             acting_user=request.user,
+            data=data,
             expected_version=int(version) if version.isdigit() else None,
-            reason=request.POST.get("reason", ""),
         )
+    except TransitionForbidden as exc:
+        raise PermissionDenied(str(exc)) from None
     except (TransitionRefused, EditConflict, TransitionInvalid) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, f"{ACTIONS[action].label}未完成：{exc}")
+        data.pop("csrfmiddlewaretoken", None)
+        request.session[f"case-{pk}-form"] = {"action": action, **data}
     else:
-        messages.success(request, f"{case.number} {case.get_state_display()}。")
+        messages.success(
+            request, f"{case.number}：{ACTIONS[action].label}已完成，当前状态“{case.get_state_display()}”。"
+        )
     return redirect("cases:detail", pk=pk)
 
 
@@ -144,9 +192,9 @@ def case_document(request, pk: int, name: str):
     case = selectors.case_get(user=request.user, pk=pk)
     if name not in DOCUMENTS:
         raise Http404("没有这种文书")
-    build, state, label = DOCUMENTS[name]
-    if case.state != state:
-        messages.error(request, f"{label}在事项处于“{CaseState(state).label}”时才能生成。")
+    build, has, label = DOCUMENTS[name]
+    if not has(case):
+        messages.error(request, f"该事项还没有可以生成{label}的办理记录。")
         return redirect("cases:detail", pk=pk)
     content = build(case)
     audit_record(event=AuditEventType.EXPORT, user=request.user, target=case, detail=f"生成{label}")

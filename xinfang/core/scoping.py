@@ -31,6 +31,9 @@ class Scope:
     roles: frozenset[str] | None = None
     # Extra per-role filters: {role: callable(user) -> Q}.
     extra: dict = field(default_factory=dict)
+    # Objects hidden from a user whatever the role: callable(user) -> Q or None. Accusation cases are
+    # never shown to the persons or units they accuse (《信访工作条例》第三十条).
+    hide: object = None
 
 
 def _town_q(rule: Scope, user) -> Q:
@@ -62,6 +65,8 @@ def scope(queryset: QuerySet, user) -> QuerySet:
         queryset = queryset.filter(own)
     if extra := rule.extra.get(user.role):
         queryset = queryset.filter(extra(user))
+    if rule.hide is not None and (hidden := rule.hide(user)) is not None:
+        queryset = queryset.exclude(hidden)
     return queryset
 
 

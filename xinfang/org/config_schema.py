@@ -34,6 +34,11 @@ class SettingsIn(Strict):
     basic_satisfied_counts: bool = Field(True, title="满意率计入基本满意")
     rating_window_days: int = Field(30, ge=1, le=365, title="评价期限")
     notice_ack_hours: int = Field(24, ge=1, le=720, title="交办单签收时限")
+    prominent_rules: list[Literal["repeat", "collective", "skip_level", "threat", "backlog"]] = Field(
+        default_factory=lambda: ["repeat", "collective", "skip_level", "threat", "backlog"],
+        title="自动列为突出问题的情形",
+    )
+    prominent_repeat_min: int = Field(1, ge=1, le=100, title="重复信访达到几次列为突出问题")
 
 
 Days = Annotated[int, Field(ge=1, le=365)]

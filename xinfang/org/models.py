@@ -24,6 +24,10 @@ CODE_HELP = "英文小写字母、数字、-、_，在本镇内唯一，配置�
 _ORG_READERS = frozenset(r for r in Role.values if r != Role.AUDITADMIN)
 
 
+def prominent_rules_default() -> list[str]:
+    return ["repeat", "collective", "skip_level", "threat", "backlog"]
+
+
 class Town(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True, help_text=CODE_HELP)
     name = models.CharField("镇名", max_length=60)
@@ -37,6 +41,13 @@ class Town(models.Model):
     basic_satisfied_counts = models.BooleanField("满意率计入“基本满意”", default=True)
     rating_window_days = models.PositiveSmallIntegerField("评价期限（日）", default=30)
     notice_ack_hours = models.PositiveSmallIntegerField("交办单签收时限（小时）", default=24)
+    prominent_rules = models.JSONField(
+        "自动列为突出问题的情形",
+        default=prominent_rules_default,
+        blank=True,
+        help_text="repeat 重复信访、collective 集体访、skip_level 越级访、threat 扬言、backlog 积案",
+    )
+    prominent_repeat_min = models.PositiveSmallIntegerField("重复信访达到几次列为突出问题", default=1)
     joint_meeting_when = models.JSONField("由联席会议确定包案领导的情形", default=list, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 

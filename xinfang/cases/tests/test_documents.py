@@ -66,6 +66,6 @@ def test_the_non_acceptance_notice_gives_the_reason(client_as, cast, case):
 
 def test_a_notice_for_the_wrong_state_or_out_of_scope_is_refused(client_as, cast, case):
     page = client_as("office").get(f"/cases/{case.pk}/documents/acceptance.docx", follow=True)
-    assert "受理告知书在事项处于“已受理”时才能生成" in page.content.decode()
+    assert "该事项还没有可以生成受理告知书的办理记录" in page.content.decode()
     assert client_as("h_office").get(f"/cases/{case.pk}/documents/acceptance.docx").status_code == 404
     assert client_as("village1").get(f"/cases/{case.pk}/documents/acceptance.docx").status_code == 403

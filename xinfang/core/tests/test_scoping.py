@@ -33,6 +33,10 @@ PAGES = {
     "org:person-phone": ("post_detail", Person),
     "cases:list": ("list", "/cases/"),
     "cases:new": ("list", "/cases/new/"),
+    "cases:export": (
+        "exempt",
+        "an Excel file of the ledger: cases/tests/test_ledger checks its rows per user",
+    ),
     "cases:detail": ("detail", Case),
     "cases:document": ("exempt", "a file per case: cases/tests/test_documents checks other towns get 404"),
     "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),
