@@ -69,3 +69,67 @@ def test_a_notice_for_the_wrong_state_or_out_of_scope_is_refused(client_as, cast
     assert "该事项还没有可以生成受理告知书的办理记录" in page.content.decode()
     assert client_as("h_office").get(f"/cases/{case.pk}/documents/acceptance.docx").status_code == 404
     assert client_as("village1").get(f"/cases/{case.pk}/documents/acceptance.docx").status_code == 403
+
+
+def _handled(cast, case):
+    from xinfang.cases.transitions import case_assign, case_extend, case_reply
+    from xinfang.org.models import Person
+
+    village = cast["village1"].village
+    with time_machine.travel(dt.datetime(2026, 8, 4, 10, tzinfo=SHANGHAI), tick=False):
+        case_accept(case_id=case.pk, acting_user=cast["office"])
+        case_assign(
+            case_id=case.pk,
+            acting_user=cast["office"],
+            lead_department=cast["dept1"].department,
+            lead_leader=village.contact_leader,
+            responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
+        )
+    with time_machine.travel(dt.datetime(2026, 9, 10, 10, tzinfo=SHANGHAI), tick=False):
+        case_extend(
+            case_id=case.pk,
+            acting_user=cast["office"],
+            days=20,
+            reason="需委托第三方测绘",
+            approved_by="王局长",
+        )
+    with time_machine.travel(dt.datetime(2026, 10, 20, 10, tzinfo=SHANGHAI), tick=False):
+        case_reply(
+            case_id=case.pk,
+            acting_user=cast["office"],
+            decision="explain",
+            facts="经第三方测绘，现有边界与确权登记图一致",
+            basis="《中华人民共和国土地管理法》第十四条",
+        )
+
+
+def test_the_extension_notice_names_the_days_the_approver_and_the_new_limit(client_as, cast, case):
+    _handled(cast, case)
+    text = _paragraphs(client_as("office").get(f"/cases/{case.pk}/documents/extension.docx"))
+    assert text[0] == "信访事项延期办理告知书"
+    assert text[1] == case.number and text[2] == "赵某某："
+    assert "本机关已于二〇二六年八月四日受理" in text[3]
+    # accepted 4 August: 60 + 20 days is 23 October.
+    assert "因需委托第三方测绘，经王局长批准" in text[4] and "延长至二〇二六年十月二十三日" in text[4]
+    assert text[-1] == "二〇二六年九月十日"
+
+
+def test_the_written_opinion_has_request_facts_decision_basis_and_remedy(client_as, cast, case):
+    _handled(cast, case)
+    text = _paragraphs(client_as("office").get(f"/cases/{case.pk}/documents/opinion.docx"))
+    assert text[0] == "信访事项处理意见书"
+    assert text[2] == "赵某某："
+    assert text[4] == "一、信访请求：请求调解。"
+    assert text[5] == "二、认定的事实和理由：经第三方测绘，现有边界与确权登记图一致。"
+    assert text[6] == "三、处理意见：解释说明。依据：《中华人民共和国土地管理法》第十四条。"
+    assert "三十日内" not in text[7] and "30日内" in text[7] and "申请复查" in text[7]
+    assert "期限至二〇二六年十一月十九日" in text[7]
+    assert text[-2:] == [cast["dept1"].department.name, "二〇二六年十月二十日"]
+
+
+def test_the_case_page_offers_the_documents_the_case_has(client_as, cast, case):
+    _handled(cast, case)
+    page = client_as("office").get(f"/cases/{case.pk}/").content.decode()
+    for name in ("acceptance", "extension", "opinion"):
+        assert f"/documents/{name}.docx" in page
+    assert "non-acceptance.docx" not in page
