@@ -4,11 +4,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from xinfang.accounts.demo import DEMO_ACCOUNTS, demo_accounts_ensure
-from xinfang.cases.demo import demo_petitions_ensure
+from xinfang.cases.generate import history_generate
+from xinfang.cases.models import Case
 from xinfang.org.loader import town_load
 from xinfang.org.models import Town
 
 DEFAULT_CONFIG = Path(settings.BASE_DIR) / "configs" / "fenjie.yaml"
+
+
+DEMO_CASES = 400
 
 
 class Command(BaseCommand):
@@ -32,5 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(f"演示镇{town.name}已存在，保留现有配置（如需按文件覆盖，请加 --reload）")
         users = {u.username: u for u in demo_accounts_ensure(town=town)}
         self.stdout.write(f"演示账号已就绪：{', '.join(a.username for a in DEMO_ACCOUNTS)}")
-        if made := demo_petitions_ensure(town=town, clerk=users["office"]):
-            self.stdout.write(f"已登记 {made} 次演示信访。")
+        if not Case.objects.filter(town=town).exists():
+            made = history_generate(town=town, clerk=users["office"], cases=DEMO_CASES, days=240)
+            self.stdout.write(
+                f"已生成演示信访事项 {made.cases} 件（信访 {made.petitions} 次），各办理环节都有。"
+            )

@@ -1,0 +1,469 @@
+"""A town's petition history, generated in bulk: for the demo town, for benchmarks, for load tests.
+
+Each case lives a plausible life day by day (accepted, assigned, progress, sometimes an extension,
+a reply, a rating, a review, stabilised, resolved with the office's check, now and then a rebound)
+until it reaches today, so young cases are early in their life and old ones mostly done. Dates,
+deadlines, prominence and the current deadline come from the same rules the services use
+(`rules`, the working calendar), so a generated case is indistinguishable from a registered one.
+Rows are written with bulk inserts: the point is speed (tens of thousands of cases a second).
+"""
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from operator import attrgetter
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from stdnum.cn import ric
+
+from xinfang.accounts.choices import Role
+from xinfang.accounts.models import User
+from xinfang.audit.choices import AuditEventType
+from xinfang.audit.services import audit_record
+from xinfang.org.models import Category, Village
+from xinfang.workcal.services import add_calendar_days, add_working_days
+
+from . import rules
+from .choices import CaseEventType as Ev
+from .choices import CaseState as St
+from .choices import Channel, Decision, Level, Rating
+from .models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
+from .numbering import case_number_format
+from .services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
+
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛范彭"
+GIVEN = "建国志强秀英桂兰国华玉珍春梅海燕永明德胜立新红霞金凤晓东卫东爱华文斌"
+REGION = "321283"  # 泰兴市
+CHANNELS = [Channel.VISIT] * 4 + [Channel.LETTER, Channel.PHONE, Channel.ONLINE] * 2 + [Channel.REFERRAL]
+PROGRESS = [
+    "已入户走访，听取诉求",
+    "已召开专班会议研究",
+    "已现场勘查核实",
+    "已协调相关部门会商",
+    "已约谈当事双方调解",
+]
+DEMO_NOTE = "（演示数据）"
+
+
+class _Stop(Exception):
+    """The case's life has reached today (or stalls here)."""
+
+
+@dataclass
+class GenerateResult:
+    cases: int = 0
+    petitions: int = 0
+    petitioners: int = 0
+    events: int = 0
+    states: dict = field(default_factory=dict)
+
+
+def _person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(["某某", "某", rng.choice(GIVEN[::2]) + "某"])
+
+
+def _id_number(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        born = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randrange(0, 60 * 365))
+        body = f"{REGION}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        if number not in taken:
+            taken.add(number)
+            return number
+
+
+class _Life:
+    """One case's days: each step moves the date on, or stops when it would pass today."""
+
+    def __init__(self, rng, today, stall):
+        self.rng, self.today, self.stall = rng, today, stall
+
+    def after(self, day: dt.date, low: int, high: int) -> dt.date:
+        nxt = day + dt.timedelta(days=self.rng.randint(low, high))
+        if nxt > self.today or self.rng.random() < self.stall:
+            raise _Stop
+        return nxt
+
+
+@transaction.atomic
+def history_generate(
+    *, town, clerk, cases: int, days: int = 365, seed: int = 2026, today: dt.date | None = None
+) -> GenerateResult:
+    """Writes `cases` cases with their petitions, petitioners and events, received over the last
+    `days` days, numbered on after the town's existing cases."""
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    tz = ZoneInfo(settings.TIME_ZONE)
+    limits = town.time_limits
+    villages = list(Village.objects.filter(town=town).select_related("contact_leader", "party_head", "cadre"))
+    categories = list(Category.objects.filter(town=town).select_related("lead"))
+    department_user = User.objects.filter(town=town, role=Role.DEPARTMENT).first() or clerk
+    taken = set(
+        Petitioner.objects.filter(town=town).exclude(id_number="").values_list("id_number", flat=True)
+    )
+    life = _Life(rng, today, stall=0.04)
+
+    def moment(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60)), tzinfo=tz)
+
+    received = sorted(moment(today - dt.timedelta(days=rng.randrange(0, days))) for _ in range(cases))
+    received = [r if r <= timezone.now() else timezone.now() - dt.timedelta(minutes=5) for r in received]
+
+    # Case numbers: reserve each year's block on the town's counter, so that numbers stay gap-free
+    # and registrations after the generation go on from the last one.
+    years: dict[int, int] = {}
+    for r in received:
+        years[timezone.localtime(r, tz).year] = years.get(timezone.localtime(r, tz).year, 0) + 1
+    next_seq = {}
+    for year, count in years.items():
+        counter, _ = CaseNumberSequence.objects.select_for_update().get_or_create(town=town, year=year)
+        next_seq[year] = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+
+    people: list[Petitioner] = []
+    built: list[
+        tuple[Case, list, list, list]
+    ] = []  # case, petitions [(Petition, person)], events, responsible
+    result = GenerateResult()
+    for received_at in received:
+        local = timezone.localtime(received_at, tz)
+        village = rng.choice(villages)
+        category = rng.choice(categories)
+        matter = rng.choice(category.matters or ["其他"])
+        if people and rng.random() < 0.12:
+            person = rng.choice(people)  # a petitioner with an earlier matter
+        else:
+            person = _new(
+                Petitioner,
+                town=town,
+                name=_person_name(rng),
+                id_number=_id_number(rng, taken) if rng.random() < 0.9 else "",
+                phone=f"13{rng.randrange(100000000, 999999999)}",
+                address=f"{village.name}{rng.randrange(1, 15)}组",
+                village=village,
+            )
+            people.append(person)
+        persons = rng.choice([1] * 14 + [2, 3, 5, 8, 12])
+        seq = next_seq[local.year]
+        next_seq[local.year] += 1
+        received_day = local.date()
+        case = _new(
+            Case,
+            town=town,
+            year=local.year,
+            seq=seq,
+            number=case_number_format(prefix=town.case_number_prefix, year=local.year, seq=seq),
+            title=f"反映{matter}问题",
+            content=f"信访人反映{matter}方面的问题，要求尽快依法解决。{DEMO_NOTE}",
+            category=category,
+            village=village,
+            received_at=received_at,
+            route_due=add_calendar_days(received_day, limits.route_days),
+            notify_due=add_calendar_days(received_day, limits.notify_days),
+            is_collective=persons >= town.collective_threshold,
+            has_threat=rng.random() < 0.03,
+            skip_level=rng.choice([Level.COUNTY, Level.CITY, Level.PROVINCE]) if rng.random() < 0.04 else "",
+            petitioner_label=person.name,
+        )
+        channel = rng.choice(CHANNELS)
+        petitions = [
+            _new(
+                Petition,
+                channel=channel,
+                referral_level=rng.choice([Level.COUNTY, Level.CITY]) if channel == Channel.REFERRAL else "",
+                received_at=received_at,
+                persons_count=persons,
+                kind=case.kind,
+                title=case.title,
+                content=case.content,
+                is_collective=case.is_collective,
+                has_threat=case.has_threat,
+                skip_level=case.skip_level,
+                query_code="".join(rng.choices(QUERY_ALPHABET, k=8))
+                if channel in QUERY_CODE_CHANNELS
+                else "",
+                registered_by=clerk,
+            )
+        ]
+        events = [(Ev.REGISTERED, received_at, clerk, {"channel": channel, "persons_count": persons})]
+        responsible = []
+        _live(
+            case,
+            life,
+            rng,
+            today,
+            limits,
+            town,
+            village,
+            category,
+            events,
+            responsible,
+            moment,
+            clerk,
+            department_user,
+        )
+        # Repeat petitions on the matter, between its first petition and today.
+        for _ in range(rng.choice([0] * 12 + [1, 1, 2, 3])):
+            when = moment(
+                received_day + dt.timedelta(days=rng.randint(1, max(1, (today - received_day).days)))
+            )
+            if when > timezone.now():
+                continue
+            rebound = case.state == St.RESOLVED and case.resolved_on and when.date() > case.resolved_on
+            case.repeat_count += 1
+            petitions.append(
+                _new(
+                    Petition,
+                    channel=rng.choice(CHANNELS[:7]),
+                    received_at=when,
+                    persons_count=1,
+                    kind=case.kind,
+                    title=case.title,
+                    content=f"再次反映：{case.content}",
+                    is_repeat=True,
+                    registered_by=clerk,
+                )
+            )
+            events.append(
+                (Ev.REBOUND if rebound else Ev.REPEAT, when, clerk, {"channel": petitions[-1].channel})
+            )
+            if rebound:
+                case.state, case.rebound = St.HANDLING, True
+        case.prominent = rules.prominent_stored(case, town)
+        case.due_on = rules.current_due(case)
+        built.append((case, [(p, person) for p in petitions], events, responsible))
+        result.states[case.state] = result.states.get(case.state, 0) + 1
+
+    _rows_insert(Petitioner, people)
+    cases_built = [b[0] for b in built]
+    _rows_insert(Case, cases_built)
+    all_petitions = []
+    for case, petitions, _, _ in built:
+        for petition, _ in petitions:
+            petition.case_id = case.id
+            all_petitions.append(petition)
+    _rows_insert(Petition, all_petitions)
+    # The many small rows go in as plain tuples.
+    links, responsible_links, event_rows = [], [], []
+    stamp = _stamper()
+    for case, petitions, events, responsible in built:
+        links += [(p.id, person.id) for p, person in petitions]
+        responsible_links += [(case.id, pk) for pk in responsible]
+        event_rows += [
+            (case.id, k, stamp(at), u.pk, json.dumps(d, ensure_ascii=False)) for k, at, u, d in events
+        ]
+    _insert(Petition.petitioners.through, ["petition_id", "petitioner_id"], links)
+    _insert(Case.responsible_persons.through, ["case_id", "person_id"], responsible_links)
+    _insert(CaseEvent, ["case_id", "kind", "at", "user_id", "data"], event_rows)
+    result.cases, result.petitions, result.events = len(built), len(all_petitions), len(event_rows)
+    result.petitioners = sum(1 for p in people)
+    audit_record(
+        event=AuditEventType.CREATE,
+        user=clerk,
+        detail=f"生成演示信访事项 {result.cases} 件、信访 {result.petitions} 次",
+        town=town,
+    )
+    return result
+
+
+class _Row(SimpleNamespace):
+    """A row to be inserted: the model's fields as attributes, without a model object's cost."""
+
+
+_DEFAULTS: dict = {}
+
+
+def _new(model, **values) -> _Row:
+    """A row of `model` with the field defaults, the given values, and foreign keys as ids."""
+    if model not in _DEFAULTS:
+        now = timezone.now()
+        _DEFAULTS[model] = (
+            {
+                f.attname: (now if getattr(f, "auto_now_add", False) else f.get_default())
+                for f in model._meta.concrete_fields
+                if not f.primary_key
+            },
+            {f.name: f.attname for f in model._meta.concrete_fields if f.is_relation},
+        )
+    defaults, relations = _DEFAULTS[model]
+    row = _Row(**defaults)
+    for name, value in values.items():
+        if name in relations:
+            setattr(row, relations[name], value.pk if value is not None else None)
+        else:
+            setattr(row, name, value)
+    return row
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _day_text(value):
+    return None if value is None else value.isoformat()
+
+
+def _stamper():
+    """A datetime as the database stores it (SQLite: UTC text, as Django writes it)."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+
+    def stamp(value):
+        return None if value is None else (value - value.utcoffset()).replace(tzinfo=None).isoformat(" ")
+
+    return stamp
+
+
+def _reserve_ids(model, count: int) -> list[int]:
+    """Primary keys for rows inserted with their ids: from the sequence on PostgreSQL, after the
+    largest id on SQLite (whose write lock the transaction already holds)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+def _rows_insert(model, rows: list[_Row]) -> None:
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapters = {
+        "DateTimeField": _stamper(),
+        "DateField": _day_text if connection.vendor == "sqlite" else (lambda v: v),
+        "JSONField": _json,
+    }
+    convert = [
+        (i, adapters[f.get_internal_type()])
+        for i, f in enumerate(fields, start=1)
+        if f.get_internal_type() in adapters
+    ]
+    for row, pk in zip(rows, _reserve_ids(model, len(rows)), strict=True):
+        row.id = pk
+    getter = attrgetter("id", *(f.attname for f in fields))
+    tuples = []
+    for row in rows:
+        values = list(getter(row))
+        for i, adapt in convert:
+            values[i] = adapt(values[i])
+        tuples.append(values)
+    _insert(model, ["id", *(f.column for f in fields)], tuples)
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[start : start + 10000])
+
+
+def _live(case, life, rng, today, limits, town, village, category, events, responsible, moment, clerk, dept):
+    """Moves the case along its life until today; fields and events as the services would write."""
+    day = timezone.localtime(case.received_at).date()
+    try:
+        day = life.after(day, 0, 6)
+        if rng.random() < 0.05:
+            case.state = St.NOT_ACCEPTED
+            case.not_accepted_reason = "该事项已进入诉讼程序，应通过司法途径解决"
+            events.append((Ev.NOT_ACCEPTED, moment(day), clerk, {"reason": case.not_accepted_reason}))
+            return
+        case.state, case.accepted_on = St.ACCEPTED, day
+        case.handling_due = add_calendar_days(day, limits.handling_days)
+        events.append((Ev.ACCEPTED, moment(day), clerk, {"handling_due": case.handling_due.isoformat()}))
+
+        day = life.after(day, 0, 4)
+        leader = village.contact_leader
+        people = [p for p in (village.party_head, village.cadre) if p]
+        case.state, case.assigned_on = St.ASSIGNED, day
+        case.objection_due = add_working_days(day, limits.misroute_objection_working_days)
+        case.lead_department_id, case.lead_leader_id = category.lead_id, leader.pk if leader else None
+        owner = leader.name if leader else "包案领导"
+        unit = category.lead.name if category.lead else "牵头部门"
+        case.plan = f"由{owner}牵头，{unit}负责，村组配合入户做工作，依法依规解决。"
+        case.resolve_by = case.handling_due
+        case.responsible_label = "、".join(p.name for p in people)
+        responsible += [p.pk for p in people]
+        events.append((Ev.ASSIGNED, moment(day), clerk, {"lead_leader": leader.name if leader else ""}))
+
+        for _ in range(rng.randint(1, 3)):
+            day = life.after(day, 3, 18)
+            case.state = St.HANDLING
+            case.last_progress, case.last_progress_on = rng.choice(PROGRESS), day
+            events.append((Ev.PROGRESS, moment(day), dept, {"text": case.last_progress}))
+        if rng.random() < 0.1:
+            day = life.after(day, 2, 10)
+            case.state, case.extension_days, case.extended_on = St.EXTENDED, rng.choice([15, 20, 30]), day
+            case.extension_reason, case.extension_approved_by = "情况复杂，需进一步调查核实", "单位负责人"
+            case.handling_due = add_calendar_days(
+                case.accepted_on, limits.handling_days + case.extension_days
+            )
+            case.resolve_by = case.handling_due
+            events.append((Ev.EXTENDED, moment(day), dept, {"days": case.extension_days}))
+
+        if rng.random() < 0.3:  # the campaign track: stabilised, then resolved with evidence
+            day = life.after(day, 2, 15)
+            case.state, case.stabilized_on = St.STABILIZED, day
+            case.last_progress, case.last_progress_on = "信访人情绪稳定，专班每周走访", day
+            events.append((Ev.STABILIZED, moment(day), dept, {"text": case.last_progress}))
+            day = life.after(day, 5, 40)
+            case.state_before_resolve, case.state = St.STABILIZED, St.VERIFYING
+            case.last_progress, case.last_progress_on = "双方签订调解协议书，信访人承诺停访息诉", day
+            events.append((Ev.RESOLVE_SUBMITTED, moment(day), dept, {"text": case.last_progress}))
+            day = life.after(day, 1, 6)
+            case.state, case.resolved_on = St.RESOLVED, day
+            events.append((Ev.VERIFIED, moment(day), clerk, {"on": day.isoformat()}))
+            return
+
+        day = life.after(day, 5, 40)
+        case.state, case.replied_on = St.REPLIED, day
+        case.decision = rng.choice([Decision.SUPPORT] * 3 + [Decision.EXPLAIN] * 2 + [Decision.REJECT])
+        case.reply_facts, case.reply_basis = "经调查核实，情况基本属实。", "《信访工作条例》及相关政策规定"
+        case.rating_due = day + dt.timedelta(days=town.rating_window_days)
+        case.review_request_due = add_calendar_days(day, limits.review_request_days)
+        events.append((Ev.REPLIED, moment(day), dept, {"decision": Decision(case.decision).label}))
+
+        if rng.random() < 0.85:
+            day = life.after(day, 1, min(20, town.rating_window_days))
+            unhappy = rng.random() < 0.08
+            case.state, case.rated_on = St.RATED, day
+            case.office_rating = Rating.SATISFIED if rng.random() < 0.8 else Rating.BASIC
+            case.unit_rating = (
+                Rating.DISSATISFIED if unhappy else rng.choice([Rating.SATISFIED] * 4 + [Rating.BASIC])
+            )
+            case.rating_reason = "认为补偿标准偏低" if unhappy else ""
+            events.append((Ev.RATED, moment(day), clerk, {"unit_rating": Rating(case.unit_rating).label}))
+            if unhappy and rng.random() < 0.7:
+                day = life.after(day, 1, 10)
+                case.state, case.review_stage, case.review_requested_on = St.REVIEW, 1, day
+                case.review_due = add_calendar_days(day, limits.review_answer_days)
+                events.append((Ev.REVIEW_REQUESTED, moment(day), clerk, {"reason": case.rating_reason}))
+                day = life.after(day, 5, 28)
+                case.state, case.replied_on, case.review_due = St.REPLIED, day, None
+                case.rating_due = day + dt.timedelta(days=town.rating_window_days)
+                case.review_request_due = add_calendar_days(day, limits.re_review_request_days)
+                case.office_rating = case.unit_rating = case.rating_reason = ""
+                case.rated_on = None
+                events.append((Ev.REVIEW_ANSWERED, moment(day), clerk, {"decision": "解释说明"}))
+        close_from = case.review_request_due + dt.timedelta(days=1)
+        if case.state == St.RATED and Rating.DISSATISFIED not in (case.office_rating, case.unit_rating):
+            close_from = case.rated_on
+        day = life.after(max(day, close_from), 0, 10)
+        case.state, case.closed_on = St.CLOSED, day
+        events.append((Ev.CLOSED, moment(day), clerk, {"on": day.isoformat()}))
+    except _Stop:
+        return
