@@ -60,3 +60,4 @@ class CaseEventType(models.TextChoices):
     REBOUND = "rebound", "化解后反弹"
     ACCEPTED = "accepted", "受理"
     NOT_ACCEPTED = "not_accepted", "不予受理"
+    ATTACHED = "attached", "上传附件"
