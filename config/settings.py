@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "xinfang.web",
     "xinfang.workcal",
     "xinfang.cases",
+    "xinfang.attachments",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "uploads"
+
+# --- attachments --------------------------------------------------------------------------------
+# Files of cases live outside the database, one file per distinct content (named by its SHA-256).
+XINFANG_ATTACHMENT_DIR = Path(os.environ.get("XINFANG_ATTACHMENT_DIR") or DATA_DIR / "attachments").resolve()
+# Extensions that may be uploaded, comma-separated; each is checked against the content itself.
+XINFANG_ATTACHMENT_TYPES = [
+    t.strip().lower().lstrip(".")
+    for t in os.environ.get("XINFANG_ATTACHMENT_TYPES", "pdf,jpg,png,docx,xlsx").split(",")
+    if t.strip()
+]
+XINFANG_ATTACHMENT_MAX_MB = env_int("XINFANG_ATTACHMENT_MAX_MB", 20)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,8 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405
+# Attachments of test cases go to a directory of their own, never to the data directory.
+XINFANG_ATTACHMENT_DIR = Path(tempfile.mkdtemp(prefix="xinfang-attachments-"))
 
 # On SQLite the test database is a file, not Django's shared in-memory one: concurrent clerks in
 # threads then queue on the write lock as they do in production, instead of failing with

@@ -45,6 +45,8 @@ api = NinjaAPI(
 
 
 def _field(loc) -> str:
+    loc = tuple(loc)
+    loc = loc[1:] if loc[:1] == ("file",) else loc  # an upload's error is at ("file", <field name>)
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
     return ".".join(parts) or "body"
 
@@ -85,12 +87,14 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers():
     from xinfang.accounts.api import router as accounts_router
+    from xinfang.attachments.api import router as attachments_router
     from xinfang.cases.api import router as cases_router
     from xinfang.org.api import router as org_router
 
     api.add_router("/", accounts_router)
     api.add_router("/config/", org_router)
     api.add_router("/", cases_router)
+    api.add_router("/", attachments_router)
 
 
 _register_routers()

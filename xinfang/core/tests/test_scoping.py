@@ -40,6 +40,14 @@ PAGES = {
     "cases:detail": ("detail", Case),
     "cases:document": ("exempt", "a file per case: cases/tests/test_documents checks other towns get 404"),
     "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),
+    "attachments:download": (
+        "exempt",
+        "a file per attachment: attachments/tests/test_scope checks every user against the case page",
+    ),
+    "attachments:upload": (
+        "exempt",
+        "a POST on a case: attachments/tests/test_pages checks other towns get 404",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -236,6 +244,8 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases/{case_id}",
         "/api/v1/petitions",  # a POST: linking out of scope is refused in cases/tests/test_intake.py
         "/api/v1/cases/{case_id}/actions/{action}",  # a POST: cases/tests/test_transitions
+        "/api/v1/cases/{case_id}/attachments",  # attachments/tests/test_scope: as the case, per user
+        "/api/v1/attachments/{attachment_id}/content",  # attachments/tests/test_scope
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"

@@ -176,3 +176,46 @@ def test_the_office_registers_a_visit_through_the_form(town, page_for, request):
     page.wait_for_load_state()
     assert "宅基地边界纠纷" in page.locator("#case-table").inner_text()
     _shoot(request, page, "case-list-pc")
+
+
+def test_the_office_attaches_a_signed_agreement_and_downloads_it(town, page_for, request):
+    from django.utils import timezone
+
+    from xinfang.attachments.tests.files import pdf_bytes, png_bytes
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+
+    case = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="赵某某", village=town["village1"].village),
+            title="宅基地边界纠纷",
+            content="与邻居就宅基地边界发生纠纷，请求调解。",
+        ),
+        acting_user=town["office"],
+    ).case
+    page = page_for("pc")
+    _sign_in(page, "office")
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_label("类型").select_option(label="调解协议书")
+    page.get_by_label("文件").set_input_files(
+        {"name": "调解协议书（已签字）.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    page.get_by_label("说明（可不填）").fill("双方已签字按印")
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_load_state()
+    assert "已上传调解协议书“调解协议书（已签字）.pdf”" in page.locator(".alert-success").inner_text()
+    assert "调解协议书（已签字）.pdf" in page.locator("#attachments").inner_text()
+    with page.expect_download() as download:
+        page.locator("#attachments").get_by_role("link", name="下载").click()
+    assert download.value.suggested_filename == "调解协议书（已签字）.pdf"
+    assert Path(download.value.path()).read_bytes() == pdf_bytes()
+
+    page.get_by_label("类型").select_option(label="信访材料")
+    page.get_by_label("文件").set_input_files(
+        {"name": "现场照片.pdf", "mimeType": "application/pdf", "buffer": png_bytes()}
+    )
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_load_state()
+    assert "内容是PNG 图片，请核对文件" in page.locator(".alert-danger").inner_text()
+    _shoot(request, page, "case-attachments-pc")
