@@ -1,0 +1,50 @@
+"""The generated history obeys the same rules as registered cases."""
+
+import pytest
+
+from xinfang.cases import rules
+from xinfang.cases.generate import history_generate
+from xinfang.cases.models import Case, CaseEvent, Petitioner
+from xinfang.cases.services import PetitionerIn, PetitionIn, id_number_problem, petition_register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_generated_town_has_cases_in_every_state_that_obey_the_rules(cast, fenjie):
+    result = history_generate(town=fenjie, clerk=cast["office"], cases=2000, days=365, seed=1)
+    cases = list(Case.objects.filter(town=fenjie))
+    assert result.cases == len(cases) == 2000
+    states = {c.state for c in cases}
+    must = {"registered", "accepted", "not_accepted", "assigned", "handling", "extended", "replied", "rated"}
+    assert must | {"stabilized", "verifying", "resolved", "closed"} <= states
+    for c in cases:
+        assert c.due_on == rules.current_due(c), c.number
+        assert c.prominent == rules.prominent_stored(c, fenjie), c.number
+        if c.state == "resolved":
+            assert c.resolved_on and c.state_before_resolve
+        if c.replied_on:
+            assert c.accepted_on <= c.replied_on
+    by_year = {}
+    for c in cases:
+        by_year.setdefault(c.year, []).append(c.seq)
+    for seqs in by_year.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))  # gap-free
+    assert CaseEvent.objects.filter(case__town=fenjie, kind="registered").count() == 2000
+    numbers = [p.id_number for p in Petitioner.objects.filter(town=fenjie).exclude(id_number="")]
+    assert len(numbers) == len(set(numbers)) and not any(id_number_problem(n) for n in numbers[:200])
+
+
+def test_registration_after_generation_takes_the_next_number(cast, fenjie):
+    history_generate(town=fenjie, clerk=cast["office"], cases=50, days=30, seed=2)
+    last = Case.objects.filter(town=fenjie).order_by("-year", "-seq").first()
+    case = petition_register(
+        data=PetitionIn(
+            channel="letter",
+            received_at=last.received_at,
+            petitioner=PetitionerIn(name="新来信人"),
+            title="新事项",
+            content="内容",
+        ),
+        acting_user=cast["office"],
+    ).case
+    assert (case.year, case.seq) == (last.year, last.seq + 1)

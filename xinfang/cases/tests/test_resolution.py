@@ -1,0 +1,111 @@
+"""Resolution is substantive: evidence uploaded, the office's check, then off the ledger; a new
+petition after it is a rebound."""
+
+import pytest
+from django.utils import timezone
+
+from xinfang.attachments.tests.files import docx_bytes, upload
+from xinfang.cases.models import Case, CaseEvent
+from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+from xinfang.cases.transitions import case_accept, case_assign, case_mark_prominent
+from xinfang.org.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def storage(tmp_path, settings):
+    settings.XINFANG_ATTACHMENT_DIR = tmp_path
+
+
+def _petition(cast, case_id=None):
+    return petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="钱某某", village=cast["village1"].village),
+            title="土地流转费拖欠",
+            content="要求支付拖欠的土地流转费。",
+            case_id=case_id,
+        ),
+        acting_user=cast["office"],
+    )
+
+
+@pytest.fixture
+def case(cast):
+    case = _petition(cast).case
+    village = cast["village1"].village
+    case_accept(case_id=case.pk, acting_user=cast["office"])
+    case_assign(
+        case_id=case.pk,
+        acting_user=cast["office"],
+        lead_department=cast["dept1"].department,
+        lead_leader=village.contact_leader,
+        responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
+    )
+    case_mark_prominent(case_id=case.pk, acting_user=cast["office"], reason="涉及多户")
+    return Case.objects.get(pk=case.pk)
+
+
+def act(client, case, action, **body):
+    return client.post(f"/api/v1/cases/{case.pk}/actions/{action}", body, content_type="application/json")
+
+
+def ledger(client, view):
+    return {c["number"] for c in client.get(f"/api/v1/cases?view={view}").json()["items"]}
+
+
+def test_resolving_without_evidence_is_refused_in_the_api_and_on_the_page(client_as, case):
+    response = act(client_as("village1"), case, "resolve", text="已达成和解")
+    assert response.status_code == 422
+    assert "请先在“附件”中上传调解协议书或停诉息访承诺书" in response.json()["detail"]
+    page = client_as("village1").post(
+        f"/cases/{case.pk}/actions/resolve/", {"text": "已达成和解", "version": case.version}, follow=True
+    )
+    html = page.content.decode()
+    assert "报送化解未完成" in html and "调解协议书或停诉息访承诺书" in html
+    assert "已达成和解</textarea>" in html  # the form keeps what was typed
+    assert Case.objects.get(pk=case.pk).state == "assigned"
+
+
+def test_evidence_then_the_office_check_takes_the_case_off_the_ledger(client_as, cast, case):
+    office, village = client_as("office"), client_as("village1")
+    other = client_as("village1").post(
+        f"/api/v1/cases/{case.pk}/attachments",
+        {"kind": "material", "file": upload("照片.docx", docx_bytes())},
+    )
+    assert other.status_code == 201
+    assert act(village, case, "resolve", text="已达成和解").status_code == 422  # not evidence
+    uploaded = village.post(
+        f"/api/v1/cases/{case.pk}/attachments",
+        {"kind": "mediation_agreement", "file": upload("调解协议书.docx", docx_bytes())},
+    )
+    assert uploaded.status_code == 201
+    out = act(village, case, "resolve", text="双方签订调解协议，流转费已付清").json()["case"]
+    assert out["state"] == "verifying"
+    assert case.number in ledger(office, "prominent")  # still on the ledger until checked
+    refused = act(office, case, "verify", approve=False)
+    assert refused.status_code == 422 and "退回时请说明" in refused.json()["detail"]
+    back = act(office, case, "verify", approve=False, reason="协议缺少村委会盖章").json()["case"]
+    assert back["state"] == "assigned"
+    act(village, case, "resolve", text="补充盖章后的协议")
+    done = act(office, case, "verify").json()["case"]
+    assert done["state"] == "resolved"
+    assert case.number not in ledger(office, "prominent")
+    assert case.number in ledger(office, "resolved")
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds[-4:] == ["resolve_submitted", "verify_refused", "resolve_submitted", "verified"]
+
+
+def test_a_new_petition_after_resolution_is_a_rebound_back_on_the_ledger(client_as, cast, case):
+    Case.objects.filter(pk=case.pk).update(state="resolved")
+    _petition(cast, case_id=case.pk)
+    case.refresh_from_db()
+    assert case.rebound and case.state == "handling" and case.prominent
+    assert CaseEvent.objects.filter(case=case, kind="rebound").exists()
+    assert case.number in ledger(client_as("office"), "prominent")
+    assert (
+        case.number in ledger(client_as("office"), "all")
+        and "化解后反弹" in client_as("office").get(f"/cases/{case.pk}/").content.decode()
+    )
