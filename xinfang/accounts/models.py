@@ -119,7 +119,7 @@ class ApiTokenQuerySet(models.QuerySet):
     def user_for(self, raw: str):
         token = (
             self.filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-            .select_related("user")
+            .select_related("user__town__time_limits")
             .first()
         )
         if token is None:

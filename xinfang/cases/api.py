@@ -3,6 +3,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
+from stdnum.cn import ric
 
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
@@ -214,7 +215,7 @@ def petition_create(request, body: PetitionBody):
     registered = petition.case
     candidates = selectors.repeat_candidates(
         user=user,
-        id_number=petition.petitioners.first().id_number,
+        id_number=ric.compact(body.petitioner.id_number or ""),
         village=registered.village,
         category=registered.category,
         exclude=registered,

@@ -48,6 +48,7 @@ def case_list(request):
     tabs = request.GET.copy()
     tabs.pop("page", None)
     tabs.pop("view", None)
+    tabs.pop("state", None)  # each tab has its own states: 已化解 with 在办 would show nothing
     return render(
         request,
         "cases/list.html",

@@ -172,7 +172,7 @@ def test_the_office_registers_a_visit_through_the_form(town, page_for, request):
     assert page.locator("h1").inner_text().startswith("分信〔")
     _shoot(request, page, "case-page-pc")
 
-    page.get_by_role("link", name="信访事项").click()
+    page.get_by_role("link", name="信访台账").click()
     page.wait_for_load_state()
     assert "宅基地边界纠纷" in page.locator("#case-table").inner_text()
     _shoot(request, page, "case-list-pc")
@@ -219,3 +219,102 @@ def test_the_office_attaches_a_signed_agreement_and_downloads_it(town, page_for,
     page.wait_for_load_state()
     assert "内容是PNG 图片，请核对文件" in page.locator(".alert-danger").inner_text()
     _shoot(request, page, "case-attachments-pc")
+
+
+def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_for, request):
+    """Register a visit, link a repeat, accept, assign, reply with the written opinion, rate,
+    upload the agreement, resolve, check: the case leaves the open ledger for the resolved list."""
+    import io
+
+    from docx import Document
+
+    from xinfang.attachments.tests.files import pdf_bytes
+
+    page = page_for("pc")
+    _sign_in(page, "office")
+
+    def register(repeat_of=None):
+        page.goto("/cases/new/")
+        page.get_by_label("信访渠道").select_option(label="来访")
+        page.get_by_label("信访人姓名").fill("孙某某")
+        page.get_by_label("身份证号").fill("321283198001010010")
+        page.get_by_label("所在村（居）").select_option(label=town["village1"].village.name)
+        page.get_by_label("问题类别").select_option(label="城乡建设类")
+        page.get_by_label("事项（一句话）").fill("村道破损")
+        page.get_by_label("诉求内容").fill("村道破损多年，雨天无法通行，要求维修。")
+        if repeat_of:
+            options = page.get_by_label("重复信访：所属事项").locator("option").all_inner_texts()
+            assert f"{repeat_of} 村道破损" in options, options[:3]
+            page.get_by_label("重复信访：所属事项").select_option(label=f"{repeat_of} 村道破损")
+        page.get_by_role("button", name="登记").click()
+        page.wait_for_load_state()
+        return page.locator("h1").inner_text()
+
+    number = register()
+    assert register(repeat_of=number) == number
+    assert "重复信访，已并入" in page.locator(".alert-success").inner_text()
+
+    def step(name, button, fill=None):
+        page.locator(f"#action-{name} summary").click()
+        if fill:
+            fill()
+        page.locator(f"#action-{name}").get_by_role("button", name=button).click()
+        page.wait_for_load_state()
+        assert "已完成" in page.locator(".alert-success").inner_text(), page.locator(
+            ".alert"
+        ).all_inner_texts()
+
+    step("accept", "受理")
+    step(
+        "assign",
+        "交办",
+        lambda: page.get_by_label("化稳方案").fill("包案领导牵头，建设局一周内勘察，月底前修复。"),
+    )
+    assert "包案领导" in page.locator("#ownership").inner_text()
+
+    def opinion():
+        page.locator("#action-reply").get_by_label("处理意见").select_option(label="支持")
+        page.locator("#action-reply").get_by_label("认定的事实和理由").fill("经现场勘察，村道路面破损属实")
+        page.locator("#action-reply").get_by_label("处理依据（法律、法规、政策）").fill(
+            "《农村公路条例》第十条"
+        )
+
+    step("reply", "出具处理意见书", opinion)
+    with page.expect_download() as download:
+        page.locator("#documents").get_by_role("link", name="处理意见书（Word）").click()
+    text = [p.text for p in Document(io.BytesIO(Path(download.value.path()).read_bytes())).paragraphs]
+    assert text[0] == "信访事项处理意见书" and text[1] == number
+    assert "二、认定的事实和理由：经现场勘察，村道路面破损属实。" in text
+
+    def rating():
+        page.get_by_label("对信访部门").select_option(label="满意")
+        page.get_by_label("对办理单位").select_option(label="基本满意")
+
+    step("rate", "记录评价", rating)
+    page.get_by_label("类型").select_option(label="调解协议书")
+    page.get_by_label("文件").set_input_files(
+        {"name": "调解协议书.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_load_state()
+    step(
+        "resolve",
+        "报送化解",
+        lambda: page.get_by_label("化解情况").fill("村道已修复，信访人签署停诉息访承诺"),
+    )
+    step("verify", "对账销号")
+    assert "已化解" in page.content()
+    _shoot(request, page, "case-resolved-pc")
+
+    page.get_by_role("link", name="信访台账").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="突出问题台账").click()
+    page.wait_for_load_state()
+    assert number not in page.locator("#case-table").inner_text()
+    page.get_by_label("状态").select_option(label="在办（未化解、未终结）")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_load_state()
+    assert number not in page.locator("#case-table").inner_text()
+    page.get_by_role("link", name="已化解·防反弹").click()
+    page.wait_for_load_state()
+    assert number in page.locator("#case-table").inner_text()
