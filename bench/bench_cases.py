@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200, help="requests per measured page")
     parser.add_argument("--intake", type=int, default=1000, help="petitions registered over the API")
@@ -76,7 +78,9 @@ def main() -> None:
         if i == 0:
             started_after_first = time.perf_counter()
     took = time.perf_counter() - started_after_first
-    print(f"登记（POST /api/v1/petitions）：{(args.intake - 1) / took:,.0f} 件/秒（{args.intake} 次，逐件提交）")
+    print(
+        f"登记（POST /api/v1/petitions）：{(args.intake - 1) / took:,.0f} 件/秒（{args.intake} 次，逐件提交）"
+    )
 
     web = Client()
     web.force_login(office)
@@ -113,7 +117,10 @@ def main() -> None:
         [("api", f"/api/v1/cases?view=prominent&sort=due&offset={(i % 20) * 50}") for i in range(n)],
     )
     measure("事项页面（/cases/<id>/）", [("web", f"/cases/{rng.choice(cases)}/") for _ in range(n)])
-    measure("事项接口（GET /api/v1/cases/<id>）", [("api", f"/api/v1/cases/{rng.choice(cases)}") for _ in range(n)])
+    measure(
+        "事项接口（GET /api/v1/cases/<id>）",
+        [("api", f"/api/v1/cases/{rng.choice(cases)}") for _ in range(n)],
+    )
 
 
 if __name__ == "__main__":

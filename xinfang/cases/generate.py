@@ -236,6 +236,7 @@ def history_generate(
             if rebound:
                 case.state, case.rebound = St.HANDLING, True
         case.prominent = rules.prominent_stored(case, town)
+        case.ledger_from = rules.ledger_from(case, town)
         case.due_on = rules.current_due(case)
         built.append((case, [(p, person) for p in petitions], events, responsible))
         result.states[case.state] = result.states.get(case.state, 0) + 1

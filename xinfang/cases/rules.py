@@ -5,6 +5,7 @@ query forms."""
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .choices import OPEN_STATES, CaseState, ProminentRule, Rating, RatingStatus
 
@@ -45,6 +46,20 @@ def prominent_stored(case, town) -> bool:
     )
 
 
+def ledger_from(case, town) -> dt.date | None:
+    """The day from which the case is on the prominent ledger, whatever day it is now."""
+    if prominent_stored(case, town):
+        return timezone.localtime(case.received_at).date()
+    if (
+        ProminentRule.BACKLOG in (town.prominent_rules or [])
+        and case.handling_due
+        and case.replied_on is None
+        and case.state in OPEN_STATES - {CaseState.VERIFYING}
+    ):
+        return case.handling_due + dt.timedelta(days=1)
+    return None
+
+
 def is_backlog(case, today: dt.date) -> bool:
     """积案: still open past its handling limit."""
     return bool(
@@ -60,11 +75,8 @@ def backlog_q(today: dt.date) -> Q:
     return Q(state__in=OPEN_STATES - {CaseState.VERIFYING}, handling_due__lt=today, replied_on__isnull=True)
 
 
-def prominent_q(town, today: dt.date) -> Q:
-    q = Q(prominent=True)
-    if town is None or ProminentRule.BACKLOG in (town.prominent_rules or []):
-        q |= backlog_q(today)
-    return q
+def prominent_q(today: dt.date) -> Q:
+    return Q(ledger_from__lte=today)
 
 
 def prominent_reasons(case, town, today: dt.date) -> list[str]:

@@ -46,7 +46,7 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     view = filters.get("view") or "all"
     if view == "prominent":
         # Resolved and closed cases have left the ledger (销号); the rest stays until then.
-        cases = cases.filter(rules.prominent_q(user.town, today)).filter(state__in=OPEN_STATES)
+        cases = cases.filter(rules.prominent_q(today)).filter(state__in=OPEN_STATES)
     elif view == "resolved":
         cases = cases.filter(state=CaseState.RESOLVED)
     if q := filters.get("q"):
@@ -113,13 +113,11 @@ def repeat_candidates(*, user, id_number: str = "", village=None, category=None,
 
 def petitioner_history(*, user, case: Case) -> list[Case]:
     """The other cases of the persons who petitioned on this one, newest first."""
-    people = Petition.petitioners.through.objects.filter(petition__case=case).values("petitioner_id")
+    link = Petition.petitioners.through.objects
+    people = list(link.filter(petition__case=case).values_list("petitioner_id", flat=True))
+    cases = link.filter(petitioner_id__in=people).values("petition__case_id")
     return list(
-        scope(Case.objects.all(), user)
-        .filter(petitions__petitioners__in=people)
-        .exclude(pk=case.pk)
-        .distinct()
-        .order_by("-received_at")[:20]
+        scope(Case.objects.filter(pk__in=cases), user).exclude(pk=case.pk).order_by("-received_at")[:20]
     )
 
 

@@ -197,6 +197,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         case.law_related = case.law_related or data.law_related
         case.version += 1
     case.prominent = rules.prominent_stored(case, town)
+    case.ledger_from = rules.ledger_from(case, town)
     names = [n for n in case.petitioner_label.split("、") if n]
     if petitioner.name not in names:
         case.petitioner_label = "、".join([*names, petitioner.name])[:200]

@@ -87,6 +87,7 @@ def _day(
 
 def _record(case: Case, *, user, kind: str, data: dict, old_state: str) -> None:
     case.prominent = rules.prominent_stored(case, case.town)
+    case.ledger_from = rules.ledger_from(case, case.town)
     case.due_on = rules.current_due(case)
     case.version += 1
     case.save()

@@ -49,7 +49,8 @@ def town_cases(cast):
     old = register(cast, "积案事项")
     case_accept(case_id=old.pk, acting_user=cast["office"])
     past = timezone.localdate() - dt.timedelta(days=1)
-    Case.objects.filter(pk=old.pk).update(handling_due=past, due_on=past)
+    # as if accepted 61 days ago: on the ledger as a backlog from the day after its limit
+    Case.objects.filter(pk=old.pk).update(handling_due=past, due_on=past, ledger_from=timezone.localdate())
     marked = register(cast, "联席办列入事项")
     case_mark_prominent(case_id=marked.pk, acting_user=cast["office"], reason="涉及面广")
     done = register(cast, "已化解事项", persons=8)
