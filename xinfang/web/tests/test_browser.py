@@ -318,3 +318,30 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
     page.get_by_role("link", name="已化解·防反弹").click()
     page.wait_for_load_state()
     assert number in page.locator("#case-table").inner_text()
+
+
+def test_the_ledger_of_a_living_town_and_a_case_in_hand(town, page_for, request):
+    from xinfang.cases.generate import history_generate
+    from xinfang.cases.models import Case
+    from xinfang.cases.selectors import ledger
+
+    fenjie = town["office"].town
+    history_generate(town=fenjie, clerk=town["office"], cases=300, days=200, seed=3)
+    page = page_for("pc")
+    _sign_in(page, "office")
+    page.get_by_role("link", name="信访台账").click()
+    page.get_by_role("link", name="突出问题台账").click()
+    page.wait_for_load_state()
+    expected = ledger(user=town["office"], filters={"view": "prominent"}).count()
+    assert f"共 {expected} 件" in page.content()
+    rows = page.locator("#case-table tbody tr")
+    assert rows.count() == min(30, expected)
+    assert "突出" in rows.first.inner_text()
+    _shoot(request, page, "ledger-pc")
+
+    case = Case.objects.filter(town=fenjie, state="handling", prominent=True).order_by("-seq").first()
+    page.goto(f"/cases/{case.pk}/")
+    page.locator("#action-progress summary").click()
+    assert page.get_by_label("办理进展").is_visible()
+    assert "包案领导" in page.locator("#ownership").inner_text()
+    _shoot(request, page, "case-page-handling-pc")
