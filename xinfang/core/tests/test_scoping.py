@@ -33,6 +33,11 @@ PAGES = {
     "org:person-phone": ("post_detail", Person),
     "cases:list": ("list", "/cases/"),
     "cases:new": ("list", "/cases/new/"),
+    "cases:import": ("list", "/cases/import/"),
+    "cases:import-template": (
+        "exempt",
+        "an Excel file of the town's villages and categories: cases/tests/test_import checks other towns'",
+    ),
     "cases:detail": ("detail", Case),
     "cases:document": ("exempt", "a file per case: cases/tests/test_documents checks other towns get 404"),
     "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),
