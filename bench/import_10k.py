@@ -30,6 +30,7 @@ def main():
 
     data_dir = tempfile.mkdtemp(prefix="xinfang-bench-")
     os.environ["XINFANG_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)  # SQLite, whatever the shell has set
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(ROOT))
     import django

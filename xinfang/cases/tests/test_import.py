@@ -308,3 +308,10 @@ def test_the_command_prints_the_same_report(cast, tmp_path, capsys):
     call_command("import_petitions", str(path), "--user", "office")
     assert "导入完成：共 1 行" in capsys.readouterr().out
     assert Case.objects.count() == 1
+
+
+def test_the_documentation_lists_every_column():
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "import.md").read_text()
+    assert all(f"| {c.header} | {'是' if c.required else '否'} |" in text for c in COLUMNS)
