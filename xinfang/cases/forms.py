@@ -5,6 +5,7 @@ from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Person, Village
 
 from .choices import CaseState, Channel, Level, PetitionKind
+from .imports import MAX_BYTES, NOT_XLSX
 from .models import Case
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
@@ -159,3 +160,23 @@ class CaseFilterForm(forms.Form):
             "overdue": bool(data.get("overdue")),
             "sort": data.get("sort") or "-number",
         }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要导入的 Excel 文件。", "empty": "所选文件是空的。"},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(NOT_XLSX)
+        if upload.size > MAX_BYTES:
+            size, limit = upload.size / 1024 / 1024, MAX_BYTES // 1024 // 1024
+            raise forms.ValidationError(
+                f"文件过大（{size:.1f} MB），一次最多导入 {limit} MB。"
+                "请分成几个文件导入，或请系统管理员用 import_petitions 命令导入。"
+            )
+        return upload

@@ -6,7 +6,6 @@ BEGIN. Either way a second clerk waits for the first to commit, and a rollback r
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from .models import CaseNumberSequence
 
@@ -15,17 +14,30 @@ def case_number_format(*, prefix: str, year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕{seq:04d}号"
 
 
+def _next(town, year: int) -> int | None:
+    """Increments the counter and reads it back in one statement (PostgreSQL and SQLite 3.35+ both
+    know RETURNING); None when the town has no counter for the year yet."""
+    table = CaseNumberSequence._meta.db_table
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "town_id" = %s AND "year" = %s RETURNING "last"',
+            [town.pk, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def case_number_allocate(*, town, year: int) -> tuple[int, str]:
     """The next (sequence, number) of the town and year. Call inside the registering transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case numbers are taken inside the transaction that registers the case")
-    updated = CaseNumberSequence.objects.filter(town=town, year=year).update(last=F("last") + 1)
-    if not updated:
+    seq = _next(town, year)
+    if seq is None:
         try:
             with transaction.atomic():
                 CaseNumberSequence.objects.create(town=town, year=year, last=1)
+            seq = 1
         except IntegrityError:
             # Another clerk opened the year at the same instant: take the next number after theirs.
-            CaseNumberSequence.objects.filter(town=town, year=year).update(last=F("last") + 1)
-    seq = CaseNumberSequence.objects.filter(town=town, year=year).values_list("last", flat=True).get()
+            seq = _next(town, year)
     return seq, case_number_format(prefix=town.case_number_prefix, year=year, seq=seq)

@@ -114,20 +114,29 @@ def _validate(data: PetitionIn, *, town) -> dict[str, str]:
 def _petitioner_upsert(*, town, data: PetitionerIn) -> Petitioner:
     number = ric.compact(data.id_number) if data.id_number else ""
     if number:
-        existing = Petitioner.objects.select_for_update().filter(town=town, id_number=number).first()
+        # The repeated `id_number != ""` is the condition of the partial unique index: without it
+        # SQLite does not use that index and reads every petitioner of the town.
+        existing = (
+            Petitioner.objects.select_for_update()
+            .filter(town=town, id_number=number)
+            .exclude(id_number="")
+            .first()
+        )
         if existing is not None:
             if existing.name != data.name.strip():
                 raise ValidationError(
                     {"petitioner.id_number": f"该身份证号已登记为“{existing.name}”，与所填姓名不符，请核对。"}
                 )
-            changed = False
-            for attr in ("phone", "address", "village"):
-                value = getattr(data, attr)
-                if value and getattr(existing, attr) != value:
-                    setattr(existing, attr, value)
-                    changed = True
+            given = {
+                "phone": data.phone,
+                "address": data.address,
+                "village_id": data.village.pk if data.village else None,
+            }
+            changed = [attr for attr, value in given.items() if value and getattr(existing, attr) != value]
+            for attr in changed:
+                setattr(existing, attr, given[attr])
             if changed:
-                existing.save()
+                existing.save(update_fields=changed)
             return existing
     return Petitioner.objects.create(
         town=town,

@@ -37,6 +37,11 @@ PAGES = {
         "exempt",
         "an Excel file of the ledger: cases/tests/test_ledger checks its rows per user",
     ),
+    "cases:import": ("list", "/cases/import/"),
+    "cases:import-template": (
+        "exempt",
+        "an Excel file of the town's villages and categories: cases/tests/test_import checks other towns'",
+    ),
     "cases:detail": ("detail", Case),
     "cases:document": ("exempt", "a file per case: cases/tests/test_documents checks other towns get 404"),
     "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),

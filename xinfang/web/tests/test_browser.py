@@ -345,3 +345,37 @@ def test_the_ledger_of_a_living_town_and_a_case_in_hand(town, page_for, request)
     assert page.get_by_label("办理进展").is_visible()
     assert "包案领导" in page.locator("#ownership").inner_text()
     _shoot(request, page, "case-page-handling-pc")
+
+
+def test_the_office_checks_then_imports_an_excel_file(town, page_for, request, tmp_path):
+    from xinfang.cases.tests.test_import import BAD_ROWS, row, xlsx
+
+    bad, good = tmp_path / "网上信访-有误.xlsx", tmp_path / "网上信访.xlsx"
+    bad.write_bytes(xlsx(BAD_ROWS).getvalue())
+    good.write_bytes(xlsx([row(), row(**{"信访人姓名": "钱某某", "身份证号": None})]).getvalue())
+    page = page_for("pc")
+    _sign_in(page, "office")
+    page.goto("/cases/")
+    page.get_by_role("link", name="Excel 导入").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Excel 导入信访"
+    with page.expect_download() as download:
+        page.locator("#template-link").click()
+    assert download.value.suggested_filename == "信访导入模板.xlsx"
+
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(bad))
+    page.get_by_role("button", name="检查（不导入）").click()
+    page.wait_for_load_state()
+    assert "检查未通过" in page.locator("#import-summary").inner_text()
+    table = page.locator("#import-errors").inner_text()
+    assert "第 3 行" in table and "身份证号校验位不正确" in table
+    _shoot(request, page, "case-import-errors-pc")
+
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(good))
+    page.get_by_role("button", name="导入", exact=True).click()
+    page.wait_for_load_state()
+    assert "导入完成：共 2 行，新建信访事项 2 件" in page.locator(".alert-success").inner_text()
+    _shoot(request, page, "case-import-done-pc")
+    page.get_by_role("link", name="返回信访事项列表").click()
+    page.wait_for_load_state()
+    assert "钱某某" in page.locator("#case-table").inner_text()
