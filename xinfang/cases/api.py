@@ -332,7 +332,7 @@ def case_index(request, filters: Query[CaseFilters]):
             "sort": filters.sort,
         },
     )
-    page = cases[filters.offset : filters.offset + filters.limit]
+    page = selectors.ledger_page(cases, filters.offset, filters.offset + filters.limit)
     return {"items": [_case(c) for c in page], "count": cases.count()}
 
 
