@@ -143,3 +143,17 @@ def assignment_choices(*, user) -> dict:
         "leaders": [p for p in people if p.is_leader],
         "people": people,
     }
+
+
+def petitioner_get(*, user, pk: int):
+    from .models import Petitioner
+
+    return get_scoped_or_404(Petitioner.objects.select_related("village"), user, pk=pk)
+
+
+def petitions_of(*, user, petitioner) -> list[Petition]:
+    return list(
+        scope(Petition.objects.filter(petitioners=petitioner), user)
+        .select_related("case", "case__village", "case__category")
+        .order_by("-received_at")
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.petition_import, name="import"),
     path("import/template.xlsx", views.petition_import_template, name="import-template"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner"),
     path("<int:pk>/actions/<slug:action>/", views.case_action, name="action"),
     path("<int:pk>/documents/<slug:name>.docx", views.case_document, name="document"),
 ]

@@ -249,3 +249,16 @@ def case_document(request, pk: int, name: str):
     filename = quote(f"{label}-{case.number}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+@roles_required(*WORK_ROLES)
+def petitioner_detail(request, pk: int):
+    """One petitioner: every case and petition of theirs in the user's scope. Personal data masked."""
+    person = selectors.petitioner_get(user=request.user, pk=pk)
+    petitions = selectors.petitions_of(user=request.user, petitioner=person)
+    cases = list(dict.fromkeys(p.case for p in petitions))
+    return render(
+        request,
+        "cases/petitioner.html",
+        {"person": person, "petitions": petitions, "cases": cases, "today": timezone.localdate()},
+    )

@@ -140,3 +140,36 @@ def test_a_petitioner_who_came_twice_is_named_once_in_the_list(client_as, cast):
     )
     page = client_as("office").get("/cases/").content.decode()
     assert page.count("信访人0") == 1
+
+
+def test_the_petitioner_page_shows_every_case_and_petition_masked(client_as, cast):
+    from xinfang.cases.models import Petitioner
+
+    first = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="周某某", id_number="321283198001010010", phone="13812345678"),
+            title="宅基地纠纷",
+            content="内容",
+        ),
+        acting_user=cast["office"],
+    )
+    for title, case_id in (("宅基地纠纷", first.case_id), ("低保申请", None)):
+        petition_register(
+            data=PetitionIn(
+                channel="phone",
+                received_at=timezone.now(),
+                petitioner=PetitionerIn(name="周某某", id_number="321283198001010010"),
+                title=title,
+                content="内容",
+                case_id=case_id,
+            ),
+            acting_user=cast["office"],
+        )
+    person = Petitioner.objects.get(id_number="321283198001010010")
+    page = client_as("office").get(f"/cases/petitioners/{person.pk}/").content.decode()
+    assert "2 件事项、3 次信访" in page and "宅基地纠纷" in page and "低保申请" in page
+    assert "321283198001010010" not in page and "13812345678" not in page
+    assert "138****5678" in page
+    assert client_as("h_office").get(f"/cases/petitioners/{person.pk}/").status_code == 404

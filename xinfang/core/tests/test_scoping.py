@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from xinfang.accounts.choices import VILLAGE_ROLES, WORK_ROLES, Role
 from xinfang.accounts.models import ApiToken, User
-from xinfang.cases.models import Case
+from xinfang.cases.models import Case, Petitioner
 from xinfang.core.admin_site import manage_site
 from xinfang.org.models import Category, Department, Grid, Person, Town, Village
 
@@ -43,6 +43,7 @@ PAGES = {
         "an Excel file of the town's villages and categories: cases/tests/test_import checks other towns'",
     ),
     "cases:detail": ("detail", Case),
+    "cases:petitioner": ("detail", Petitioner),
     "cases:document": ("exempt", "a file per case: cases/tests/test_documents checks other towns get 404"),
     "cases:action": ("exempt", "a POST on a case: cases/tests/test_transitions checks other towns get 404"),
     "attachments:download": (
@@ -111,6 +112,15 @@ class Expectation:
                 return case.category_id not in lines
             return False
 
+        def petitioner_outside(person):
+            if user.role not in WORK_ROLES:
+                return True
+            if outside(person.town_id, person.village_id):
+                return True
+            if user.role == Role.DEPARTMENT:
+                return all(case_outside(c) for c in Case.objects.filter(petitions__petitioners=person))
+            return False
+
         # Each model: whether an object is outside the user's reach, and the text that names it.
         placed = {
             Village: (lambda o: outside(o.town_id, o.pk), "name"),
@@ -118,6 +128,7 @@ class Expectation:
             Department: (lambda o: outside(o.town_id), "name"),
             Category: (lambda o: outside(o.town_id), "name"),
             Case: (case_outside, "title"),
+            Petitioner: (petitioner_outside, "name"),
         }
         self.hidden = {model: set() for model in placed}
         forbidden = set()
