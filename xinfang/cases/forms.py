@@ -47,6 +47,8 @@ class PetitionForm(forms.Form):
     case = forms.ModelChoiceField(
         label="重复信访：所属事项", queryset=Case.objects.none(), required=False, empty_label="（新事项）"
     )
+    # The candidate the clerk ticked in the list the form offers (radio buttons, see _candidates.html).
+    candidate = forms.ModelChoiceField(queryset=Case.objects.none(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +58,7 @@ class PetitionForm(forms.Form):
         # years of cases must not send them all to the browser.
         cases = scope(Case.objects.all(), user)
         self.fields["case"].queryset = cases
+        self.fields["candidate"].queryset = cases
         recent = cases.order_by("-received_at").only("id", "number", "title")[:CASE_CHOICES]
         self.fields["case"].widget.choices = [("", "（新事项）")] + [
             (c.pk, f"{c.number} {c.title}") for c in recent

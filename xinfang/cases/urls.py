@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.petition_new, name="new"),
+    path("new/candidates/", views.petition_candidates, name="candidates"),
     path("export.xlsx", views.case_export, name="export"),
     path("import/", views.petition_import, name="import"),
     path("import/template.xlsx", views.petition_import_template, name="import-template"),

@@ -118,7 +118,7 @@ def petition_new(request):
                     category=d["category"],
                     title=d["title"],
                     content=d["content"],
-                    case_id=d["case"].pk if d["case"] else None,
+                    case_id=(d["case"] or d["candidate"]).pk if (d["case"] or d["candidate"]) else None,
                     skip_level=d["skip_level"],
                     has_threat=d["has_threat"],
                     law_related=d["law_related"],
@@ -261,4 +261,31 @@ def petitioner_detail(request, pk: int):
         request,
         "cases/petitioner.html",
         {"person": person, "petitions": petitions, "cases": cases, "today": timezone.localdate()},
+    )
+
+
+@roles_required(Role.OFFICE)
+def petition_candidates(request):
+    """The cases a petition being registered may belong to, as the clerk fills in the form: the
+    petitioner's own cases first, then the same village and category in recent weeks."""
+    from stdnum.cn import ric
+
+    from xinfang.core.scoping import scope
+    from xinfang.org.models import Category, Village
+
+    def pick(model, value):
+        return scope(model.objects.all(), request.user).filter(pk=value).first() if value.isdigit() else None
+
+    id_number = ric.compact(request.GET.get("id_number", "")) if request.GET.get("id_number") else ""
+    village = pick(Village, request.GET.get("village", ""))
+    category = pick(Category, request.GET.get("category", ""))
+    candidates = []
+    if id_number or (village and category):
+        candidates = selectors.repeat_candidates(
+            user=request.user, id_number=id_number, village=village, category=category
+        )
+    return render(
+        request,
+        "cases/_candidates.html",
+        {"candidates": candidates, "selected": request.GET.get("selected", "")},
     )

@@ -173,3 +173,42 @@ def test_the_petitioner_page_shows_every_case_and_petition_masked(client_as, cas
     assert "321283198001010010" not in page and "13812345678" not in page
     assert "138****5678" in page
     assert client_as("h_office").get(f"/cases/petitioners/{person.pk}/").status_code == 404
+
+
+def test_the_form_offers_the_petitioners_own_cases_and_links_the_ticked_one(client_as, cast):
+    own = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="吴某某", id_number="321283198001010010"),
+            title="宅基地纠纷",
+            content="内容",
+        ),
+        acting_user=cast["office"],
+    ).case
+    office = client_as("office")
+    listed = office.get("/cases/new/candidates/?id_number=321283198001010010").content.decode()
+    assert f'value="{own.pk}"' in listed and "本人既往事项" in listed and own.number in listed
+    assert office.get("/cases/new/candidates/?id_number=").content.decode().strip() == ""
+    assert (
+        client_as("h_office").get("/cases/new/candidates/?id_number=321283198001010010").content.strip()
+        == b""
+    )
+    response = office.post(
+        "/cases/new/",
+        {
+            "channel": "phone",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "name": "吴某某",
+            "id_number": "321283198001010010",
+            "persons_count": 1,
+            "kind": "claim",
+            "title": "宅基地纠纷",
+            "content": "再次反映",
+            "candidate": own.pk,
+        },
+        follow=True,
+    )
+    assert "重复信访，已并入" in response.content.decode()
+    own.refresh_from_db()
+    assert own.repeat_count == 1

@@ -33,6 +33,7 @@ PAGES = {
     "org:person-phone": ("post_detail", Person),
     "cases:list": ("list", "/cases/"),
     "cases:new": ("list", "/cases/new/"),
+    "cases:candidates": ("list", "/cases/new/candidates/?village=1&category=1"),
     "cases:export": (
         "exempt",
         "an Excel file of the ledger: cases/tests/test_ledger checks its rows per user",
