@@ -10,6 +10,7 @@ from xinfang.org.models import Category, Village
 
 from . import selectors
 from .models import Case
+from .ownership import ownership_propose
 from .services import PetitionerIn, PetitionIn, petition_register
 from .transitions import (
     ACTIONS,
@@ -46,6 +47,7 @@ class PetitionBody(Schema):
     content: str = Field(..., description="诉求内容")
     kind: Literal["suggestion", "accusation", "claim"] = "claim"
     category: int | str | None = Field(None, description="类别：编号或名称")
+    matter: str = Field("", description="具体事项：类别配置中的“主要事项”之一，决定是否属于村（居）职权")
     case: int | None = Field(None, description="重复信访时所属的信访事项编号（id）")
     skip_level: LevelName | None = None
     has_threat: bool = False
@@ -83,6 +85,10 @@ class CaseOut(Schema):
     office_rating: str
     unit_rating: str
     review_stage: int
+    matter: str
+    major: bool
+    owner_rule: str
+    owner_explanation: str
 
 
 class PetitionOut(Schema):
@@ -157,6 +163,10 @@ def _case(c: Case) -> dict:
         "office_rating": c.office_rating,
         "unit_rating": c.unit_rating,
         "review_stage": c.review_stage,
+        "matter": c.matter,
+        "major": c.major,
+        "owner_rule": c.owner_rule,
+        "owner_explanation": c.owner_explanation,
     }
 
 
@@ -205,6 +215,7 @@ def petition_create(request, body: PetitionBody):
             content=body.content,
             kind=body.kind,
             category=category,
+            matter=body.matter,
             case_id=body.case,
             skip_level=body.skip_level or "",
             has_threat=body.has_threat,
@@ -239,9 +250,15 @@ class ActionBody(Schema):
     on: dt.date | None = Field(None, description="日期（受理、进展、意见、评价等），默认今天")
     reason: str = Field("", description="理由：不予受理、交办异议、延期、申请复查、销号退回、列为突出问题")
     text: str = Field("", description="办理进展、稳控措施或化解情况（progress、stabilize、resolve）")
-    lead_department: int | None = Field(None, description="assign：牵头部门 id")
-    lead_leader: int | None = Field(None, description="assign：包案领导 id（镇党政负责人）")
-    responsible_persons: list[int] = Field([], description="assign：责任人 id 列表")
+    lead_department: int | None = Field(None, description="assign：牵头部门 id；不填则按包案规则推荐")
+    lead_leader: int | None = Field(
+        None, description="assign：包案领导 id（镇党政负责人）；不填则按包案规则推荐"
+    )
+    responsible_persons: list[int] = Field([], description="assign：责任人 id 列表；不填则按包案规则推荐")
+    supporting_departments: list[int] | None = Field(
+        None, description="assign：配合部门 id 列表；不填则按规则"
+    )
+    override_reason: str = Field("", description="assign：包案领导与规则推荐不同时，写明理由")
     plan: str = Field("", description="assign：化稳方案")
     resolve_by: dt.date | None = Field(None, description="assign：解决时限，默认为办理期限")
     days: int | None = Field(None, description="extend：延期天数（不超过 30 日，只能延期一次）")
@@ -341,3 +358,44 @@ def case_detail(request, case_id: int):
     case = selectors.case_get(user=request.user, pk=case_id)
     petitions = selectors.petition_list_for_case(user=request.user, case=case)
     return {**_case(case), "content": case.content, "petitions": [_petition(p) for p in petitions]}
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class OwnershipOut(Schema):
+    rule: str = Field(
+        ..., description="village 属地包案、line 条线包案、joint_meeting 待联席会议确定、none 无法推荐"
+    )
+    rule_label: str
+    explanation: str
+    waits_for_joint_meeting: bool
+    lead_leader: Ref | None
+    lead_department: Ref | None
+    supporting_departments: list[Ref]
+    responsible_persons: list[Ref]
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+@router.get(
+    "/cases/{case_id}/ownership",
+    response=OwnershipOut,
+    summary="按包案规则推荐包案领导、责任人和部门，并说明依据",
+)
+def case_ownership(request, case_id: int):
+    proposal = ownership_propose(selectors.case_get(user=request.user, pk=case_id))
+    return {
+        "rule": proposal.rule,
+        "rule_label": proposal.rule_label,
+        "explanation": proposal.explanation,
+        "waits_for_joint_meeting": proposal.waits_for_joint_meeting,
+        "lead_leader": _ref(proposal.lead_leader),
+        "lead_department": _ref(proposal.lead_department),
+        "supporting_departments": [_ref(d) for d in proposal.supporting_departments],
+        "responsible_persons": [_ref(p) for p in proposal.responsible_persons],
+    }

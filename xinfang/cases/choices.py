@@ -93,6 +93,7 @@ class CaseEventType(models.TextChoices):
     VERIFIED = "verified", "对账销号"
     VERIFY_REFUSED = "verify_refused", "销号退回"
     MARKED_PROMINENT = "marked_prominent", "列为突出问题"
+    MARKED_MAJOR = "marked_major", "标记特殊重大事项"
     ATTACHED = "attached", "上传附件"
 
 

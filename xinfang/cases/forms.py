@@ -33,6 +33,7 @@ class PetitionForm(forms.Form):
     persons_count = forms.IntegerField(label="人数", min_value=1, initial=1)
     kind = forms.ChoiceField(label="事项性质", choices=PetitionKind.choices, initial=PetitionKind.CLAIM)
     category = forms.ModelChoiceField(label="问题类别", queryset=Category.objects.none(), required=False)
+    matter = forms.ChoiceField(label="具体事项", required=False)
     title = forms.CharField(
         label="事项（一句话）", max_length=200, error_messages={"required": "请填写信访事项。"}
     )
@@ -54,6 +55,9 @@ class PetitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope(Village.objects.all(), user)
         self.fields["category"].queryset = scope(Category.objects.all(), user)
+        self.fields["matter"].choices = [("", "—")] + [
+            (c.name, [(m, m) for m in c.matters]) for c in self.fields["category"].queryset
+        ]
         # Any case in scope validates, but the drop-down offers only the most recent ones: a town with
         # years of cases must not send them all to the browser.
         cases = scope(Case.objects.all(), user)

@@ -146,6 +146,8 @@ class Case(models.Model):
         related_name="cases",
         verbose_name="属地村（居）",
     )
+    # One of the category's matters (配置中的“主要事项”): some lie outside a village's powers.
+    matter = models.CharField("具体事项", max_length=40, blank=True)
     state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED)
     kind = models.CharField("性质", max_length=20, choices=PetitionKind.choices, default=PetitionKind.CLAIM)
     received_at = models.DateTimeField("首次信访时间")
@@ -181,6 +183,7 @@ class Case(models.Model):
     ledger_from = models.DateField("列入台账日期", null=True, blank=True, db_index=True)
     prominent_marked = models.BooleanField("联席办列为突出问题", default=False)
     prominent_note = models.CharField("列为突出问题的理由", max_length=200, blank=True)
+    major = models.BooleanField("特殊重大事项（联席办标记）", default=False)
 
     # Ownership and plan, set when the office assigns the case (一案一责、一案一策).
     lead_department = models.ForeignKey(
@@ -202,6 +205,12 @@ class Case(models.Model):
     responsible_persons = models.ManyToManyField(
         "org.Person", blank=True, related_name="responsible_cases", verbose_name="责任人"
     )
+    supporting_departments = models.ManyToManyField(
+        "org.Department", blank=True, related_name="supported_cases", verbose_name="配合部门"
+    )
+    # How the owner was found: the rule that applied and its explanation, or the office's override.
+    owner_rule = models.CharField("包案依据", max_length=20, blank=True)
+    owner_explanation = models.TextField("包案说明", blank=True)
     plan = models.TextField("化稳方案", blank=True)
     resolve_by = models.DateField("解决时限", null=True, blank=True, db_index=True)
     assigned_on = models.DateField("交办日期", null=True, blank=True)

@@ -73,6 +73,7 @@ class PetitionIn:
     kind: str = PetitionKind.CLAIM
     referral_level: str = ""
     category: Category | None = None
+    matter: str = ""  # one of the category's matters
     case_id: int | None = None  # a repeat petition names the case it belongs to
     skip_level: str = ""
     has_threat: bool = False
@@ -105,6 +106,12 @@ def _validate(data: PetitionIn, *, town) -> dict[str, str]:
         errors["kind"] = "请选择事项性质：建议意见类、检举控告类或申诉求决类。"
     if data.skip_level and data.skip_level not in Level.values:
         errors["skip_level"] = "越级去向只能是县、市、省或国家（京）。"
+    if data.matter and data.category is None:
+        errors["matter"] = "选择具体事项前请先选择问题类别。"
+    elif data.matter and data.matter not in (data.category.matters or []):
+        errors["matter"] = (
+            f"“{data.matter}”不是{data.category.name}的事项，可选：{'、'.join(data.category.matters)}。"
+        )
     for name, obj in (("category", data.category), ("petitioner.village", data.petitioner.village)):
         if obj is not None and obj.town_id != town.pk:
             errors[name] = "所选对象不属于本镇。"
@@ -181,6 +188,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             title=data.title.strip(),
             content=data.content.strip(),
             category=data.category,
+            matter=data.matter,
             village=village,
             kind=data.kind,
             received_at=data.received_at,

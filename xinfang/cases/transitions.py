@@ -21,8 +21,9 @@ from xinfang.org.models import Department, Person
 from xinfang.workcal.services import add_calendar_days, add_working_days
 
 from . import rules
-from .choices import ACTIVE_STATES, CaseEventType, CaseState, Decision, Rating
+from .choices import ACTIVE_STATES, OPEN_STATES, CaseEventType, CaseState, Decision, Rating
 from .models import Case, CaseEvent
+from .ownership import OVERRIDE, ownership_propose
 
 PROGRESS_MAX = 300
 
@@ -155,30 +156,52 @@ def case_assign(
     *,
     case_id: int,
     acting_user,
-    lead_department: Department,
-    lead_leader: Person,
-    responsible_persons: list[Person],
+    lead_department: Department | None = None,
+    lead_leader: Person | None = None,
+    responsible_persons: list[Person] | None = None,
+    supporting_departments: list[Department] | None = None,
+    override_reason: str = "",
     plan: str = "",
     resolve_by: dt.date | None = None,
     on: dt.date | None = None,
     expected_version=None,
 ) -> Case:
-    """交办: the lead department, the owner (包案领导), the responsible persons and the plan."""
+    """交办: the owner (包案领导), the lead and supporting departments, the responsible persons and the
+    plan. Whatever the office leaves out comes from the ownership rules; choosing another owner than
+    the rules propose needs a reason, which is kept with the case and audited."""
     case = _locked(case_id, acting_user, expected_version)
     _require(case, {CaseState.ACCEPTED}, "交办")
     on = _day(on, case, not_before=case.accepted_on, since="受理日期")
+    proposal = ownership_propose(case)
+    lead_leader = lead_leader or proposal.lead_leader
+    lead_department = lead_department or proposal.lead_department
+    responsible_persons = list(responsible_persons or proposal.responsible_persons)
+    if supporting_departments is None:
+        supporting_departments = proposal.supporting_departments
+    override_reason = (override_reason or "").strip()
+    overridden = lead_leader is not None and lead_leader != proposal.lead_leader
     errors = {}
     if lead_department is None:
         errors["lead_department"] = "请选择牵头部门。"
     if lead_leader is None:
-        errors["lead_leader"] = "请选择包案领导。"
+        errors["lead_leader"] = (
+            "该事项属于特殊及重大信访事项，包案领导须由联席会议确定：请选择联席会议确定的包案领导，"
+            "并在“改变推荐的理由”中注明会议日期。"
+            if proposal.waits_for_joint_meeting
+            else "请选择包案领导。"
+        )
     elif not lead_leader.is_leader:
         errors["lead_leader"] = f"{lead_leader.name}不是镇党政负责人，不能担任包案领导。"
+    elif overridden and not override_reason:
+        proposed = proposal.lead_leader.name if proposal.lead_leader else "待联席会议确定"
+        errors["override_reason"] = (
+            f"规则推荐的包案领导是{proposed}，您选择了{lead_leader.name}：请写明改变推荐的理由（将记入审计日志）。"
+        )
     if not responsible_persons:
         errors["responsible_persons"] = "请至少选择一名责任人。"
     if resolve_by is not None and resolve_by < on:
         errors["resolve_by"] = "解决时限不能早于交办日期。"
-    for obj in [lead_department, lead_leader, *responsible_persons]:
+    for obj in [lead_department, lead_leader, *responsible_persons, *supporting_departments]:
         if obj is not None and obj.town_id != case.town_id:
             errors["lead_department"] = "所选部门或人员不属于本镇。"
     if errors:
@@ -189,23 +212,44 @@ def case_assign(
     case.objection_due = add_working_days(on, case.town.time_limits.misroute_objection_working_days)
     case.lead_department = lead_department
     case.lead_leader = lead_leader
+    if overridden:
+        case.owner_rule = OVERRIDE
+        case.owner_explanation = (
+            f"联席办指定{lead_leader.name}包案：{override_reason}（规则推荐：{proposal.explanation}）"
+        )
+    else:
+        case.owner_rule, case.owner_explanation = proposal.rule, proposal.explanation
     case.plan = (plan or "").strip()
     case.resolve_by = resolve_by or case.handling_due
     case.responsible_label = "、".join(p.name for p in responsible_persons)[:200]
-    _record(
-        case,
-        user=acting_user,
-        kind=CaseEventType.ASSIGNED,
-        data={
-            "lead_department": lead_department.name,
-            "lead_leader": lead_leader.name,
-            "responsible_persons": [p.name for p in responsible_persons],
-            "resolve_by": case.resolve_by.isoformat(),
-            "objection_due": case.objection_due.isoformat(),
-        },
-        old_state=old,
-    )
+    data = {
+        "lead_department": lead_department.name,
+        "lead_leader": lead_leader.name,
+        "responsible_persons": [p.name for p in responsible_persons],
+        "supporting_departments": [d.name for d in supporting_departments],
+        "rule": case.owner_rule,
+        "resolve_by": case.resolve_by.isoformat(),
+        "objection_due": case.objection_due.isoformat(),
+    }
+    if overridden:
+        data["override_reason"] = override_reason
+        data["proposed_leader"] = proposal.lead_leader.name if proposal.lead_leader else ""
+    _record(case, user=acting_user, kind=CaseEventType.ASSIGNED, data=data, old_state=old)
     case.responsible_persons.set(responsible_persons)
+    case.supporting_departments.set(supporting_departments)
+    return case
+
+
+@transaction.atomic
+def case_mark_major(*, case_id: int, acting_user, reason: str, expected_version=None) -> Case:
+    """特殊重大事项: where the town's rules say so, its owner is then named by the joint meeting."""
+    case = _locked(case_id, acting_user, expected_version)
+    if case.major:
+        raise TransitionRefused("该事项已标记为特殊重大事项。")
+    reason = _text(reason, "reason", "请说明标记为特殊重大事项的理由。", limit=200)
+    old = case.state
+    case.major = True
+    _record(case, user=acting_user, kind=CaseEventType.MARKED_MAJOR, data={"reason": reason}, old_state=old)
     return case
 
 
@@ -839,6 +883,13 @@ ACTIONS: dict[str, Action] = {
         frozenset({CaseState.VERIFYING}),
         lambda d, u: {"approve": _bool(d.get("approve", True)), "reason": d.get("reason", "")},
     ),
+    "mark_major": Action(
+        "标记特殊重大事项",
+        case_mark_major,
+        OFFICE,
+        frozenset(),
+        lambda d, u: {"reason": d.get("reason", "")},
+    ),
     "mark_prominent": Action(
         "列为突出问题", case_mark_prominent, OFFICE, frozenset(), lambda d, u: {"reason": d.get("reason", "")}
     ),
@@ -854,6 +905,8 @@ def actions_offered(case: Case, user) -> list[str]:
         )
     if user.role in ACTIONS["mark_prominent"].roles and not case.prominent_marked:
         names.append("mark_prominent")
+    if user.role in ACTIONS["mark_major"].roles and not case.major and case.state in OPEN_STATES:
+        names.append("mark_major")
     if case.extension_days:
         names = [n for n in names if n != "extend"]
     if case.review_stage >= 2:

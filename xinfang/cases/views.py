@@ -116,6 +116,7 @@ def petition_new(request):
                     persons_count=d["persons_count"],
                     kind=d["kind"],
                     category=d["category"],
+                    matter=d["matter"],
                     title=d["title"],
                     content=d["content"],
                     case_id=(d["case"] or d["candidate"]).pk if (d["case"] or d["candidate"]) else None,
@@ -287,5 +288,6 @@ def petition_candidates(request):
     return render(
         request,
         "cases/_candidates.html",
-        {"candidates": candidates, "selected": request.GET.get("selected", "")},
+        # A list fetched again while the clerk types keeps the case they ticked.
+        {"candidates": candidates, "selected": request.GET.get("candidate") or request.GET.get("selected", "")},
     )

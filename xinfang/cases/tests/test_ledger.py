@@ -96,6 +96,7 @@ def test_the_owner_filter_follows_the_assignment(client_as, cast, town_cases):
         lead_leader=village.contact_leader,
         responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
         plan="上门稳控",
+        override_reason="扬言事项，经 11 月联席会议确定包案领导",
     )
     got = client_as("office").get(f"/api/v1/cases?owner={village.contact_leader_id}").json()
     assert [c["number"] for c in got["items"]] == [case.number]

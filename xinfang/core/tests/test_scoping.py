@@ -261,6 +261,7 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases/{case_id}",
         "/api/v1/petitions",  # a POST: linking out of scope is refused in cases/tests/test_intake.py
         "/api/v1/cases/{case_id}/actions/{action}",  # a POST: cases/tests/test_transitions
+        "/api/v1/cases/{case_id}/ownership",
         "/api/v1/cases/{case_id}/attachments",  # attachments/tests/test_scope: as the case, per user
         "/api/v1/attachments/{attachment_id}/content",  # attachments/tests/test_scope
     }
@@ -285,6 +286,15 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
                 problems.append(
                     f"{user.username} village {village.pk}: {response.status_code}, expected {expected}"
                 )
+        for case in Case.objects.all():
+            response = client.get(f"/api/v1/cases/{case.pk}/ownership")
+            expected = 404 if case.pk in expect.hidden[Case] else 200
+            if response.status_code != expected:
+                problems.append(
+                    f"{user.username} ownership {case.pk}: {response.status_code}, expected {expected}"
+                )
+            elif leaks := expect.leaks(response.content.decode()):
+                problems.append(f"{user.username} ownership {case.pk}: {leaks[:5]}")
     assert not problems, "\n".join(problems)
 
 

@@ -244,9 +244,13 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
         page.get_by_label("诉求内容").fill("村道破损多年，雨天无法通行，要求维修。")
         if repeat_of:
             # the form lists the petitioner's own cases as soon as the ID number and village are in
-            page.locator("#candidate-list").wait_for()
+            page.get_by_label("诉求内容").blur()  # the last field's change also refreshes the list
+            page.wait_for_load_state("networkidle")
             assert "本人既往事项" in page.locator("#candidate-list").inner_text()
             page.get_by_label(f"并入 {repeat_of} 村道破损").check()
+            page.get_by_label("信访人姓名").focus()  # leaving fields refreshes the list: the tick stays
+            page.wait_for_load_state("networkidle")
+            assert page.get_by_label(f"并入 {repeat_of} 村道破损").is_checked()
         page.get_by_role("button", name="登记").click()
         page.wait_for_load_state()
         return page.locator("h1").inner_text()
