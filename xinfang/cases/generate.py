@@ -34,6 +34,7 @@ from .choices import CaseState as St
 from .choices import Channel, Decision, Level, Rating
 from .models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
 from .numbering import case_number_format
+from .ownership import SKIP_LEVEL_RULES
 from .services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛范彭"
@@ -101,7 +102,13 @@ def history_generate(
     tz = ZoneInfo(settings.TIME_ZONE)
     limits = town.time_limits
     villages = list(Village.objects.filter(town=town).select_related("contact_leader", "party_head", "cadre"))
-    categories = list(Category.objects.filter(town=town).select_related("lead"))
+    categories = list(Category.objects.filter(town=town).select_related("lead__head"))
+    for category in categories:
+        category.lead._line_leader = (
+            category.lead.heading_leaders.filter(is_leader=True).order_by("id").first()
+            if category.lead
+            else None
+        )
     department_user = User.objects.filter(town=town, role=Role.DEPARTMENT).first() or clerk
     taken = set(
         Petitioner.objects.filter(town=town).exclude(id_number="").values_list("id_number", flat=True)
@@ -160,6 +167,7 @@ def history_generate(
             seq=seq,
             number=case_number_format(prefix=town.case_number_prefix, year=local.year, seq=seq),
             title=f"反映{matter}问题",
+            matter=matter if matter in (category.matters or []) else "",
             content=f"信访人反映{matter}方面的问题，要求尽快依法解决。{DEMO_NOTE}",
             category=category,
             village=village,
@@ -373,6 +381,31 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(sql, rows[start : start + 10000])
 
 
+def _owner(case, town, village, category):
+    """The owner by the town's ownership rules (see `ownership.py`), from objects already loaded."""
+    line = getattr(category.lead, "_line_leader", None)
+    when = set(town.joint_meeting_when or [])
+    special = (
+        ("collective" in when and case.is_collective)
+        or ("threat" in when and case.has_threat)
+        or (case.skip_level and SKIP_LEVEL_RULES.get(case.skip_level) in when)
+    )
+    if special:
+        return line or village.contact_leader, "override", "特殊及重大信访事项，经联席会议确定包案领导。"
+    inside = category.within_village_powers and case.matter not in (
+        category.matters_outside_village_powers or []
+    )
+    if inside or line is None:
+        owner = village.contact_leader
+        why = f"因该事项属于{category.name}且在村（居）职权范围内，由联系{village.name}的{owner.name}包案。"
+        return village.contact_leader, "village", why
+    why = (
+        f"因{category.name}不属于村（居）职权范围，由分管{category.lead.name}的{line.name}包案，"
+        f"{village.name}配合做好稳控。"
+    )
+    return line, "line", why
+
+
 def _live(case, life, rng, today, limits, town, village, category, events, responsible, moment, clerk, dept):
     """Moves the case along its life until today; fields and events as the services would write."""
     day = timezone.localtime(case.received_at).date()
@@ -388,8 +421,9 @@ def _live(case, life, rng, today, limits, town, village, category, events, respo
         events.append((Ev.ACCEPTED, moment(day), clerk, {"handling_due": case.handling_due.isoformat()}))
 
         day = life.after(day, 0, 4)
-        leader = village.contact_leader
-        people = [p for p in (village.party_head, village.cadre) if p]
+        leader, rule, why = _owner(case, town, village, category)
+        people = [p for p in (village.party_head, village.cadre, category.lead.head) if p]
+        case.owner_rule, case.owner_explanation = rule, why
         case.state, case.assigned_on = St.ASSIGNED, day
         case.objection_due = add_working_days(day, limits.misroute_objection_working_days)
         case.lead_department_id, case.lead_leader_id = category.lead_id, leader.pk if leader else None

@@ -18,6 +18,7 @@ from .choices import Decision, Rating, RatingStatus
 from .documents import DOCUMENTS, documents_available
 from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
+from .ownership import ownership_propose
 from .services import PetitionerIn, PetitionIn, petition_register
 from .transitions import (
     ACTIONS,
@@ -190,6 +191,7 @@ def case_detail(request, pk: int):
             "today": today,
             "offered": {name: ACTIONS[name].label for name in offered},
             "choices": selectors.assignment_choices(user=request.user) if "assign" in offered else None,
+            "proposal": ownership_propose(case) if "assign" in offered else None,
             "reasons": rules.prominent_reasons(case, case.town, today),
             "rating_status": RatingStatus(rules.rating_status(case, today)).label,
             "documents": documents_available(case) if request.user.role == Role.OFFICE else [],
@@ -289,5 +291,8 @@ def petition_candidates(request):
         request,
         "cases/_candidates.html",
         # A list fetched again while the clerk types keeps the case they ticked.
-        {"candidates": candidates, "selected": request.GET.get("candidate") or request.GET.get("selected", "")},
+        {
+            "candidates": candidates,
+            "selected": request.GET.get("candidate") or request.GET.get("selected", ""),
+        },
     )

@@ -5,6 +5,7 @@ import pytest
 from xinfang.cases import rules
 from xinfang.cases.generate import history_generate
 from xinfang.cases.models import Case, CaseEvent, Petitioner
+from xinfang.cases.ownership import ownership_propose
 from xinfang.cases.services import PetitionerIn, PetitionIn, id_number_problem, petition_register
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,10 @@ def test_a_generated_town_has_cases_in_every_state_that_obey_the_rules(cast, fen
             assert c.resolved_on and c.state_before_resolve
         if c.replied_on:
             assert c.accepted_on <= c.replied_on
+    owned = [c for c in cases if c.lead_leader_id and c.owner_rule in ("village", "line")][:150]
+    assert owned
+    for c in owned:  # the generated owner is the one the ownership rules propose
+        assert ownership_propose(c).lead_leader.pk == c.lead_leader_id, c.number
     by_year = {}
     for c in cases:
         by_year.setdefault(c.year, []).append(c.seq)
