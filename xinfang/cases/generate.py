@@ -85,7 +85,7 @@ class _Life:
         self.rng, self.today, self.stall = rng, today, stall
 
     def after(self, day: dt.date, low: int, high: int) -> dt.date:
-        nxt = day + dt.timedelta(days=self.rng.randint(low, high))
+        nxt = day + dt.timedelta(days=low + int(self.rng.random() * (high - low + 1)))
         if nxt > self.today or self.rng.random() < self.stall:
             raise _Stop
         return nxt
@@ -99,7 +99,12 @@ def history_generate(
     `days` days, numbered on after the town's existing cases."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    tz = ZoneInfo(settings.TIME_ZONE)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # a large page cache: the indexes of 100,000 cases stay in memory
+            cursor.execute("PRAGMA cache_size = -262144")
+    # A fixed offset (the zone's offset today): China keeps no daylight saving, and a fixed offset
+    # converts ten times faster than a zone, which matters for millions of timestamps.
+    tz = dt.timezone(dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset())
     limits = town.time_limits
     villages = list(Village.objects.filter(town=town).select_related("contact_leader", "party_head", "cadre"))
     categories = list(Category.objects.filter(town=town).select_related("lead__head"))
@@ -116,16 +121,19 @@ def history_generate(
     life = _Life(rng, today, stall=0.04)
 
     def moment(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randrange(60)), tzinfo=tz)
+        return dt.datetime.combine(
+            day, dt.time(8 + int(rng.random() * 10), int(rng.random() * 60)), tzinfo=tz
+        )
 
     received = sorted(moment(today - dt.timedelta(days=rng.randrange(0, days))) for _ in range(cases))
-    received = [r if r <= timezone.now() else timezone.now() - dt.timedelta(minutes=5) for r in received]
+    latest = timezone.now().astimezone(tz) - dt.timedelta(minutes=5)
+    received = [min(r, latest) for r in received]
 
     # Case numbers: reserve each year's block on the town's counter, so that numbers stay gap-free
     # and registrations after the generation go on from the last one.
     years: dict[int, int] = {}
     for r in received:
-        years[timezone.localtime(r, tz).year] = years.get(timezone.localtime(r, tz).year, 0) + 1
+        years[r.year] = years.get(r.year, 0) + 1
     next_seq = {}
     for year, count in years.items():
         counter, _ = CaseNumberSequence.objects.select_for_update().get_or_create(town=town, year=year)
@@ -139,7 +147,7 @@ def history_generate(
     ] = []  # case, petitions [(Petition, person)], events, responsible
     result = GenerateResult()
     for received_at in received:
-        local = timezone.localtime(received_at, tz)
+        local = received_at  # already in the town's time
         village = rng.choice(villages)
         category = rng.choice(categories)
         matter = rng.choice(category.matters or ["其他"])
@@ -324,7 +332,9 @@ def _stamper():
         return lambda value: value
 
     def stamp(value):
-        return None if value is None else (value - value.utcoffset()).replace(tzinfo=None).isoformat(" ")
+        if value is None:
+            return None
+        return (value.replace(tzinfo=None) - value.utcoffset()).isoformat(" ")
 
     return stamp
 
@@ -408,7 +418,7 @@ def _owner(case, town, village, category):
 
 def _live(case, life, rng, today, limits, town, village, category, events, responsible, moment, clerk, dept):
     """Moves the case along its life until today; fields and events as the services would write."""
-    day = timezone.localtime(case.received_at).date()
+    day = case.received_at.date()  # generated in the town's time
     try:
         day = life.after(day, 0, 6)
         if rng.random() < 0.05:
