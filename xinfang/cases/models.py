@@ -10,13 +10,19 @@ CASE_READERS = frozenset(WORK_ROLES)
 
 
 def _department_cases(user, prefix: str = "") -> models.Q:
-    """A department sees the cases of the categories it leads (☆) or supports."""
+    """A department sees the cases of the categories it leads (☆) or supports, and the cases
+    assigned to it as lead or supporting department."""
     from xinfang.org.models import Category
 
     lines = Category.objects.filter(
         models.Q(lead=user.department_id) | models.Q(supporting=user.department_id)
     )
-    return models.Q(**{f"{prefix}category__in": lines.values("pk")})
+    supported = Case.supporting_departments.through.objects.filter(department_id=user.department_id)
+    return (
+        models.Q(**{f"{prefix}category__in": lines.values("pk")})
+        | models.Q(**{f"{prefix}lead_department": user.department_id})
+        | models.Q(**{f"{prefix}pk__in": supported.values("case_id")})
+    )
 
 
 def _accused(user, prefix: str = "") -> models.Q | None:

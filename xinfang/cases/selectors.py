@@ -157,3 +157,29 @@ def petitions_of(*, user, petitioner) -> list[Petition]:
         .select_related("case", "case__village", "case__category")
         .order_by("-received_at")
     )
+
+
+DESK_SIZE = 50
+
+
+def desk(*, user, today: dt.date | None = None) -> dict:
+    """The open cases a leader owns, or a village's, or a department leads: nearest deadline first."""
+    from xinfang.accounts.choices import Role
+
+    today = today or timezone.localdate()
+    cases = scope(Case.objects.filter(state__in=OPEN_STATES), user)
+    if user.role == Role.LEADER:
+        cases = cases.filter(lead_leader_id=user.person_id) if user.person_id else cases.none()
+    elif user.role == Role.DEPARTMENT:
+        cases = cases.filter(
+            Q(lead_department_id=user.department_id) | Q(supporting_departments=user.department_id)
+        )
+        cases = cases.distinct()
+    ordered = cases.order_by(F("due_on").asc(nulls_last=True), "-year", "-seq")
+    return {
+        "cases": rows_by_id(cases, list(ordered.values_list("pk", flat=True)[:DESK_SIZE])),
+        "count": cases.count(),
+        "overdue": cases.filter(due_on__lt=today).count(),
+        "due_soon": cases.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=7)).count(),
+        "today": today,
+    }

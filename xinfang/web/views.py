@@ -9,6 +9,7 @@ from django.utils import timezone
 from xinfang.accounts.choices import Role
 from xinfang.accounts.models import User
 from xinfang.audit.models import AuditEvent
+from xinfang.cases import selectors as case_selectors
 from xinfang.core.health import health_report
 from xinfang.core.scoping import scope
 from xinfang.org import selectors as org
@@ -54,7 +55,13 @@ def _leader(user):
     villages = org.village_list(user=user).filter(contact_leader=person)
     lines = org.department_list(user=user).filter(heading_leaders=person)
     categories = org.category_list(user=user).filter(lead__in=lines)
-    return {"person": person, "villages": villages, "lines": lines, "categories": categories}
+    return {
+        "person": person,
+        "villages": villages,
+        "lines": lines,
+        "categories": categories,
+        "desk": case_selectors.desk(user=user),
+    }
 
 
 def _department(user):
@@ -64,11 +71,12 @@ def _department(user):
         "led": categories.filter(lead=user.department),
         "supported": categories.filter(supporting=user.department),
         "leaders": org.leader_list(user=user).filter(lines=user.department),
+        "desk": case_selectors.desk(user=user),
     }
 
 
 def _village(user):
-    return {"village": org.village_get(user=user, pk=user.village_id)}
+    return {"village": org.village_get(user=user, pk=user.village_id), "desk": case_selectors.desk(user=user)}
 
 
 def _grid(user):

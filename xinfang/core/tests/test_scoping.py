@@ -110,7 +110,10 @@ class Expectation:
             if user.role == Role.DEPARTMENT:
                 lines = {c.pk for c in Category.objects.filter(lead=user.department)}
                 lines |= {c.pk for c in user.department.supported_categories.all()}
-                return case.category_id not in lines
+                assigned = case.lead_department_id == user.department_id or (
+                    case.supporting_departments.filter(pk=user.department_id).exists()
+                )
+                return case.category_id not in lines and not assigned
             return False
 
         def petitioner_outside(person):
