@@ -11,6 +11,7 @@ from xinfang.accounts.models import User
 from xinfang.audit.models import AuditEvent
 from xinfang.core.health import health_report
 from xinfang.core.scoping import scope
+from xinfang.notices.selectors import notice_counts
 from xinfang.org import selectors as org
 
 TEMPLATES = {
@@ -49,6 +50,10 @@ def _town_overview(user):
     }
 
 
+def _office(user):
+    return {**_town_overview(user), "notices": notice_counts(user=user)}
+
+
 def _leader(user):
     person = user.person
     villages = org.village_list(user=user).filter(contact_leader=person)
@@ -64,11 +69,12 @@ def _department(user):
         "led": categories.filter(lead=user.department),
         "supported": categories.filter(supporting=user.department),
         "leaders": org.leader_list(user=user).filter(lines=user.department),
+        "notices": notice_counts(user=user),
     }
 
 
 def _village(user):
-    return {"village": org.village_get(user=user, pk=user.village_id)}
+    return {"village": org.village_get(user=user, pk=user.village_id), "notices": notice_counts(user=user)}
 
 
 def _grid(user):
@@ -124,7 +130,7 @@ def _auditadmin(user):
 
 
 BUILDERS = {
-    Role.OFFICE: _town_overview,
+    Role.OFFICE: _office,
     Role.LEADER: _leader,
     Role.DEPARTMENT: _department,
     Role.VILLAGE: _village,
