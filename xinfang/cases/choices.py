@@ -95,6 +95,8 @@ class CaseEventType(models.TextChoices):
     MARKED_PROMINENT = "marked_prominent", "列为突出问题"
     MARKED_MAJOR = "marked_major", "标记特殊重大事项"
     ATTACHED = "attached", "上传附件"
+    NOTICE_SENT = "notice_sent", "发送交办单"
+    NOTICE_ACKNOWLEDGED = "notice_acknowledged", "签收交办单"
 
 
 class Decision(models.TextChoices):

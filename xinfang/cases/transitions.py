@@ -17,6 +17,7 @@ from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.scoping import get_scoped_or_404, scope
+from xinfang.notices.services import notices_send
 from xinfang.org.models import Department, Person
 from xinfang.workcal.services import add_calendar_days, add_working_days
 
@@ -237,6 +238,7 @@ def case_assign(
     _record(case, user=acting_user, kind=CaseEventType.ASSIGNED, data=data, old_state=old)
     case.responsible_persons.set(responsible_persons)
     case.supporting_departments.set(supporting_departments)
+    notices_send(case=case, acting_user=acting_user)  # 双向交办: the notices to the village and the line
     return case
 
 

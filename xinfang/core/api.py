@@ -89,12 +89,14 @@ def _register_routers():
     from xinfang.accounts.api import router as accounts_router
     from xinfang.attachments.api import router as attachments_router
     from xinfang.cases.api import router as cases_router
+    from xinfang.notices.api import router as notices_router
     from xinfang.org.api import router as org_router
 
     api.add_router("/", accounts_router)
     api.add_router("/config/", org_router)
     api.add_router("/", cases_router)
     api.add_router("/", attachments_router)
+    api.add_router("/", notices_router)
 
 
 _register_routers()

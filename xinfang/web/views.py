@@ -12,6 +12,7 @@ from xinfang.audit.models import AuditEvent
 from xinfang.cases import selectors as case_selectors
 from xinfang.core.health import health_report
 from xinfang.core.scoping import scope
+from xinfang.notices.selectors import notice_counts
 from xinfang.org import selectors as org
 
 TEMPLATES = {
@@ -50,6 +51,10 @@ def _town_overview(user):
     }
 
 
+def _office(user):
+    return {**_town_overview(user), "notices": notice_counts(user=user)}
+
+
 def _leader(user):
     person = user.person
     villages = org.village_list(user=user).filter(contact_leader=person)
@@ -72,11 +77,16 @@ def _department(user):
         "supported": categories.filter(supporting=user.department),
         "leaders": org.leader_list(user=user).filter(lines=user.department),
         "desk": case_selectors.desk(user=user),
+        "notices": notice_counts(user=user),
     }
 
 
 def _village(user):
-    return {"village": org.village_get(user=user, pk=user.village_id), "desk": case_selectors.desk(user=user)}
+    return {
+        "village": org.village_get(user=user, pk=user.village_id),
+        "desk": case_selectors.desk(user=user),
+        "notices": notice_counts(user=user),
+    }
 
 
 def _grid(user):
@@ -132,7 +142,7 @@ def _auditadmin(user):
 
 
 BUILDERS = {
-    Role.OFFICE: _town_overview,
+    Role.OFFICE: _office,
     Role.LEADER: _leader,
     Role.DEPARTMENT: _department,
     Role.VILLAGE: _village,

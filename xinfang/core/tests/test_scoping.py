@@ -55,6 +55,15 @@ PAGES = {
         "exempt",
         "a POST on a case: attachments/tests/test_pages checks other towns get 404",
     ),
+    "notices:inbox": ("list", "/notices/?overdue=1"),
+    "notices:acknowledge": (
+        "exempt",
+        "a POST on a notice: notices/tests/test_scope checks other towns and villages get 404",
+    ),
+    "notices:document": (
+        "exempt",
+        "a Word file per notice: notices/tests/test_scope checks every user against the notice's scope",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -267,6 +276,8 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases/{case_id}/ownership",
         "/api/v1/cases/{case_id}/attachments",  # attachments/tests/test_scope: as the case, per user
         "/api/v1/attachments/{attachment_id}/content",  # attachments/tests/test_scope
+        "/api/v1/notices",
+        "/api/v1/notices/{notice_id}/acknowledge",  # a POST: notices/tests/test_scope
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"
@@ -275,7 +286,13 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         expect = Expectation(user)
         client = Client()
         client.force_login(user)
-        for path in ("/api/v1/me", "/api/v1/config/categories", "/api/v1/config/villages", "/api/v1/cases"):
+        for path in (
+            "/api/v1/me",
+            "/api/v1/config/categories",
+            "/api/v1/config/villages",
+            "/api/v1/cases",
+            "/api/v1/notices",
+        ):
             response = client.get(path)
             assert response.status_code == 200, (user.username, path)
             if leaks := expect.leaks(response.content.decode()):

@@ -1,0 +1,95 @@
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from . import selectors
+from .choices import NoticeStatus
+from .models import AssignmentNotice
+from .services import NoticeAlreadyAcknowledged, notice_acknowledge
+from .timing import timing_text
+
+router = Router(tags=["交办单"])
+
+
+class NoticeOut(Schema):
+    id: int
+    case: int
+    case_number: str
+    case_title: str
+    target: str = Field(..., description="village 属地（村居）、department 条线（部门）")
+    target_label: str
+    unit: str = Field(..., description="接收单位")
+    requirements: str
+    sent_at: dt.datetime
+    ack_due_at: dt.datetime = Field(..., description="签收时限")
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+    status: str = Field(..., description="pending 待签收、overdue 超时未签收、acknowledged 已签收")
+    status_label: str
+    timing: str = Field(..., description="已发出多久、剩余或超时多久（中文）")
+
+
+class NoticeListOut(Schema):
+    items: list[NoticeOut]
+    count: int
+
+
+class NoticeFilters(Schema):
+    overdue: bool = Field(False, description="true：只列超时未签收的交办单")
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=500)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _notice(n: AssignmentNotice, now) -> dict:
+    status = n.status(now)
+    return {
+        "id": n.pk,
+        "case": n.case_id,
+        "case_number": n.case.number,
+        "case_title": n.case.title,
+        "target": n.target,
+        "target_label": n.get_target_display(),
+        "unit": n.unit_name,
+        "requirements": n.requirements,
+        "sent_at": n.sent_at,
+        "ack_due_at": n.ack_due_at,
+        "acknowledged_at": n.acknowledged_at,
+        "acknowledged_by": n.acknowledged_by.display_name if n.acknowledged_by_id else None,
+        "status": status,
+        "status_label": NoticeStatus(status).label,
+        "timing": timing_text(n, now),
+    }
+
+
+@router.get(
+    "/notices",
+    response=NoticeListOut,
+    summary="交办单：村（居）、部门为本单位收到的，联席办为全镇的；overdue=true 为超时未签收",
+)
+def notice_index(request, filters: Query[NoticeFilters]):
+    now = timezone.now()
+    notices = selectors.inbox(user=request.user, overdue=filters.overdue, now=now)
+    count = notices.count()
+    items = [_notice(n, now) for n in notices[filters.offset : filters.offset + filters.limit]]
+    return {"items": items, "count": count}
+
+
+@router.post(
+    "/notices/{notice_id}/acknowledge",
+    response={200: NoticeOut, 403: ErrorOut, 409: ErrorOut},
+    summary="签收交办单（只能由接收单位签收一次）",
+)
+def notice_ack(request, notice_id: int):
+    try:
+        notice = notice_acknowledge(notice_id=notice_id, acting_user=request.user)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    except NoticeAlreadyAcknowledged as exc:
+        return Status(409, {"detail": str(exc)})
+    return _notice(notice, timezone.now())

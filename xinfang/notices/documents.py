@@ -1,0 +1,119 @@
+"""The 交办单 as a Word file in official-document form, like the notices to the petitioner
+(cases.documents): title, number line, the receiving unit, the numbered items, the issuing unit and
+the date in Chinese numerals, and a receipt line for the signature."""
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from xinfang.cases.documents import DIGITS, TITLE_FONT, _run, chinese_date
+
+from .choices import NoticeTarget
+from .models import AssignmentNotice
+
+TITLE = "信访事项交办单"
+
+
+def _small(n: int) -> str:
+    """0–59 in Chinese numerals: 〇, 九, 十, 十五, 二十三."""
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
+
+
+def chinese_datetime(moment) -> str:
+    """二〇二六年八月五日十时, 二〇二六年八月五日十时三十分 (local time)."""
+    local = timezone.localtime(moment)
+    text = f"{chinese_date(local.date())}{_small(local.hour)}时"
+    return text + (f"{_small(local.minute)}分" if local.minute else "")
+
+
+def _text(value: str) -> str:
+    return (value or "").strip().rstrip("。")
+
+
+def notice_items(notice: AssignmentNotice) -> list[str]:
+    """The numbered items of the notice, in the order of the form."""
+    case = notice.case
+    leader = case.lead_leader
+    leader_text = (
+        f"{leader.name}（{leader.title}）" if leader and leader.title else (leader.name if leader else "")
+    )
+    items = [
+        ("事项摘要", f"{_text(case.title)}。{_text(case.content)}"),
+        ("信访人（姓名）", case.petitioner_label or "—"),
+        ("包案领导", leader_text or "—"),
+        ("牵头部门", case.lead_department.name if case.lead_department_id else "—"),
+        ("责任人", case.responsible_label or "—"),
+        ("解决时限", chinese_date(case.resolve_by) if case.resolve_by else "—"),
+        ("办理要求", _text(notice.requirements)),
+    ]
+    if case.plan.strip():
+        items.append(("化稳方案", _text(case.plan)))
+    items.append(
+        (
+            "签收时限",
+            f"请于{chinese_datetime(notice.ack_due_at)}前在信访工作平台签收本交办单，逾期未签收的"
+            "将列入超时未签收名单",
+        )
+    )
+    numbers = "一二三四五六七八九十"
+    lines = []
+    for i, (label, value) in enumerate(items):
+        value = value if value.endswith(("。", "—")) else f"{value}。"
+        lines.append(f"{numbers[i]}、{label}：{value}")
+    return lines
+
+
+def notice_document(notice: AssignmentNotice) -> bytes:
+    case = notice.case
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(heading, TITLE, font=TITLE_FONT, size=22)
+    numbered = doc.add_paragraph()
+    numbered.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    how = "属地" if notice.target == NoticeTarget.VILLAGE else "条线"
+    _run(numbered, f"{case.number}（{how}）")
+    _run(doc.add_paragraph(), f"{notice.unit_name}：")
+    body = [
+        "根据双向交办的要求，现将下列信访事项交你单位" + ("落实属地稳控。" if how == "属地" else "办理。"),
+        *notice_items(notice),
+    ]
+    for text in body:
+        p = doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(32)
+        _run(p, text)
+    doc.add_paragraph()
+    for text in (
+        f"{case.town.name}信访工作联席会议办公室",
+        chinese_date(timezone.localtime(notice.sent_at).date()),
+    ):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(p, text)
+    doc.add_paragraph()
+    if notice.acknowledged_at:
+        receipt = (
+            f"签收：{notice.acknowledged_by.display_name}（{notice.unit_name}），"
+            f"{chinese_datetime(notice.acknowledged_at)}"
+        )
+    else:
+        receipt = "签收人：                签收时间：      年    月    日    时"
+    _run(doc.add_paragraph(), receipt, size=14)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def notice_filename(notice: AssignmentNotice) -> str:
+    return f"交办单-{notice.case.number}-{notice.unit_name}.docx"

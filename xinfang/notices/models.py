@@ -1,0 +1,107 @@
+import dataclasses
+
+from django.db import models
+
+from xinfang.accounts.choices import Role
+from xinfang.cases.models import CASE_PART_SCOPE
+
+from .choices import NoticeStatus, NoticeTarget
+
+__all__ = ["NOTICE_SCOPE", "AssignmentNotice", "NoticeStatus", "NoticeTarget"]
+
+_case_lines = CASE_PART_SCOPE.extra[Role.DEPARTMENT]
+
+# A notice is seen exactly when its case is (the village sees its own village's cases, a department
+# the cases of its lines), and a department also sees every notice addressed to it: the office may
+# assign a case to a department outside the case's category.
+NOTICE_SCOPE = dataclasses.replace(
+    CASE_PART_SCOPE,
+    extra={
+        **CASE_PART_SCOPE.extra,
+        Role.DEPARTMENT: lambda user: _case_lines(user) | models.Q(department_id=user.department_id),
+    },
+)
+
+
+class AssignmentNotice(models.Model):
+    """交办单: the notice that assigns a case to the village (属地) or to the line (条线).
+
+    Sent when the office assigns the case; the receiving unit acknowledges it (签收) before
+    `ack_due_at` (the town's notice_ack_hours after sending), or it is listed for the office.
+    """
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="notices", verbose_name="信访事项"
+    )
+    target = models.CharField("交办对象", max_length=20, choices=NoticeTarget.choices)
+    village = models.ForeignKey(
+        "org.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignment_notices",
+        verbose_name="接收村（居）",
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignment_notices",
+        verbose_name="接收部门",
+    )
+    requirements = models.TextField("办理要求")
+    sent_at = models.DateTimeField("发送时间")
+    sent_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="发送人"
+    )
+    ack_due_at = models.DateTimeField("签收时限", db_index=True)
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签收人",
+    )
+
+    scope = NOTICE_SCOPE
+
+    class Meta:
+        verbose_name = "交办单"
+        verbose_name_plural = "交办单"
+        ordering = ["-sent_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target=NoticeTarget.VILLAGE, village__isnull=False, department__isnull=True)
+                    | models.Q(target=NoticeTarget.DEPARTMENT, village__isnull=True, department__isnull=False)
+                ),
+                name="notice_one_receiving_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} 交办单（{self.unit_name}）"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.case.number} 交办单 {self.pk}"
+
+    @property
+    def unit_name(self) -> str:
+        unit = self.village if self.target == NoticeTarget.VILLAGE else self.department
+        return unit.name if unit else ""
+
+    def status(self, now) -> str:
+        if self.acknowledged_at is not None:
+            return NoticeStatus.ACKNOWLEDGED
+        return NoticeStatus.OVERDUE if now > self.ack_due_at else NoticeStatus.PENDING
+
+    def is_receiver(self, user) -> bool:
+        """Whether the user acknowledges for the receiving unit: the village's clerk for the village
+        notice, a user of the department for the line notice."""
+        if self.target == NoticeTarget.VILLAGE:
+            return user.role == Role.VILLAGE and user.village_id == self.village_id
+        return user.role == Role.DEPARTMENT and user.department_id == self.department_id

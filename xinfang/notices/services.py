@@ -1,0 +1,141 @@
+"""Sending the assignment notices (交办单) and acknowledging them (签收).
+
+Each write is one transaction with its case event and its audit row, like the case transitions.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.accounts.choices import Role
+from xinfang.audit.choices import AuditEventType
+from xinfang.audit.services import audit_record
+from xinfang.cases.choices import CaseEventType
+from xinfang.cases.documents import chinese_date
+from xinfang.cases.models import Case, CaseEvent
+from xinfang.core.scoping import get_scoped_or_404
+
+from .choices import NoticeTarget
+from .models import AssignmentNotice
+
+
+class NoticeAlreadyAcknowledged(Exception):
+    """The notice was acknowledged before (409); str() is the Chinese message."""
+
+
+def requirements_for(case: Case, target: str) -> str:
+    """What the receiving unit is asked to do: the village keeps the petitioner stable on the ground
+    (属地稳控), the line handles the matter (条线办理)."""
+    report = f"办理进展及时报{case.town.name}信访工作联席会议办公室。"
+    if target == NoticeTarget.VILLAGE:
+        return (
+            "属地稳控：请你村（居）落实属地管理责任，配合牵头部门调查核实，做好信访人的思想疏导和"
+            "稳控工作，发现越级上访、集体上访苗头或扬言等情况立即报告，在解决时限内配合做好化解工作，"
+            + report
+        )
+    objection = ""
+    if case.objection_due:
+        objection = f"如认为该事项不属于你单位职责，请于{chinese_date(case.objection_due)}前提出交办异议。"
+    return (
+        "条线办理：请你单位作为牵头部门，按照“属地管理、谁主管谁负责”的原则依法依规办理，"
+        "落实化稳方案，在解决时限内作出处理意见并书面答复信访人，" + report + objection
+    )
+
+
+def _local(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+@transaction.atomic
+def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
+    """双向交办: one notice to the case's village (属地, when it has one) and one to its lead
+    department (条线). Called inside the assignment's transaction, with the case as just assigned;
+    each notice is due for acknowledgement the town's notice_ack_hours after sending."""
+    if acting_user.role != Role.OFFICE:
+        raise PermissionDenied("交办单由信访联席办随交办发送，您的角色不能发送交办单。")
+    now = timezone.now()
+    due = now + dt.timedelta(hours=case.town.notice_ack_hours)
+    receivers = []
+    if case.village_id:
+        receivers.append((NoticeTarget.VILLAGE, {"village": case.village}))
+    if case.lead_department_id:
+        receivers.append((NoticeTarget.DEPARTMENT, {"department": case.lead_department}))
+    notices = []
+    for target, unit in receivers:
+        notice = AssignmentNotice.objects.create(
+            case=case,
+            target=target,
+            requirements=requirements_for(case, target),
+            sent_at=now,
+            sent_by=acting_user,
+            ack_due_at=due,
+            **unit,
+        )
+        label = NoticeTarget(target).label
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventType.NOTICE_SENT,
+            at=now,
+            user=acting_user,
+            data={
+                "text": f"发往{notice.unit_name}（{label}），请于 {_local(due)} 前签收",
+                "notice": notice.pk,
+                "target": target,
+                "ack_due_at": due.isoformat(),
+            },
+        )
+        audit_record(
+            event=AuditEventType.CREATE,
+            user=acting_user,
+            target=notice,
+            town=case.town,
+            new={"target": target, "unit": notice.unit_name, "ack_due_at": due},
+            detail=f"发送交办单（{label}）",
+        )
+        notices.append(notice)
+    return notices
+
+
+@transaction.atomic
+def notice_acknowledge(*, notice_id: int, acting_user) -> AssignmentNotice:
+    """签收: once, by the receiving unit (the village's clerk, or a user of the department); the time
+    and the user are kept.
+
+    Raises Http404 out of scope, PermissionDenied for anybody but the receiving unit and
+    NoticeAlreadyAcknowledged the second time."""
+    queryset = AssignmentNotice.objects.select_for_update(of=("self",)).select_related(
+        "case__town", "village", "department", "acknowledged_by"
+    )
+    notice = get_scoped_or_404(queryset, acting_user, pk=notice_id)
+    if not notice.is_receiver(acting_user):
+        whom = "该村（居）的村干部" if notice.target == NoticeTarget.VILLAGE else "该部门的工作人员"
+        raise PermissionDenied(f"该交办单发往{notice.unit_name}，只能由{whom}签收。")
+    if notice.acknowledged_at is not None:
+        raise NoticeAlreadyAcknowledged(
+            f"该交办单已于 {_local(notice.acknowledged_at)} 由{notice.acknowledged_by.display_name}签收，"
+            "无需重复签收。"
+        )
+    now = timezone.now()
+    notice.acknowledged_at, notice.acknowledged_by = now, acting_user
+    notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    late = now > notice.ack_due_at
+    text = f"{notice.unit_name}签收" + ("（超过签收时限）" if late else "")
+    CaseEvent.objects.create(
+        case=notice.case,
+        kind=CaseEventType.NOTICE_ACKNOWLEDGED,
+        at=now,
+        user=acting_user,
+        data={"text": text, "notice": notice.pk, "target": notice.target, "late": late},
+    )
+    audit_record(
+        event=AuditEventType.UPDATE,
+        user=acting_user,
+        target=notice,
+        town=notice.case.town,
+        old={"acknowledged_at": None},
+        new={"acknowledged_at": now, "late": late},
+        detail="签收交办单",
+    )
+    return notice
