@@ -94,6 +94,7 @@ class CaseEventType(models.TextChoices):
     VERIFY_REFUSED = "verify_refused", "销号退回"
     MARKED_PROMINENT = "marked_prominent", "列为突出问题"
     ATTACHED = "attached", "上传附件"
+    RELIEF = "relief", "专项救助"
 
 
 class Decision(models.TextChoices):
