@@ -55,6 +55,12 @@ PAGES = {
         "exempt",
         "a POST on a case: attachments/tests/test_pages checks other towns get 404",
     ),
+    "relief:record": ("exempt", "a POST on a case: relief/tests/test_pages checks other towns get 404"),
+    "relief:totals": ("list", "/relief/?period=year"),
+    "relief:export": (
+        "exempt",
+        "an Excel file of a period: relief/tests/test_totals checks its rows per user",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
