@@ -15,8 +15,14 @@ from .choices import PeriodKind, ReliefKind
 from .models import Relief
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def _money(amount) -> Decimal:
+    """A sum as the database gives it (SQLite: 300 rather than 300.00), in yuan and fen."""
+    return Decimal(amount or 0).quantize(CENT)
 
 
 def relief_list(*, user, case_id: int):
@@ -129,7 +135,7 @@ def totals(*, user, period: Period) -> dict:
             "kind": value,
             "label": label,
             "count": kinds.get(value, {}).get("count", 0),
-            "amount": kinds.get(value, {}).get("amount") or ZERO,
+            "amount": _money(kinds.get(value, {}).get("amount")),
         }
         for value, label in ReliefKind.choices
     ]
@@ -151,7 +157,7 @@ def totals(*, user, period: Period) -> dict:
                 "village": row["case__village_id"],
                 "label": _village_label(row, across_towns),
                 "count": row["count"],
-                "amount": row["amount"] or ZERO,
+                "amount": _money(row["amount"]),
                 "_order": (
                     row["case__town_id"],
                     row["case__village_id"] is None,
@@ -167,7 +173,7 @@ def totals(*, user, period: Period) -> dict:
         row.pop("_order")
     return {
         "count": overall["count"],
-        "amount": overall["amount"] or ZERO,
+        "amount": _money(overall["amount"]),
         "by_kind": by_kind,
         "by_village": by_village,
     }

@@ -269,6 +269,8 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases/{case_id}/actions/{action}",  # a POST: cases/tests/test_transitions
         "/api/v1/cases/{case_id}/attachments",  # attachments/tests/test_scope: as the case, per user
         "/api/v1/attachments/{attachment_id}/content",  # attachments/tests/test_scope
+        "/api/v1/cases/{case_id}/reliefs",  # relief/tests/test_scope: as the case, per user
+        "/api/v1/reliefs/totals",  # relief/tests/test_scope: per user, other towns' reliefs never counted
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"
