@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xinfang.cases",
     "xinfang.attachments",
     "xinfang.notices",
+    "xinfang.relief",
 ]
 
 MIDDLEWARE = [

@@ -97,6 +97,7 @@ class CaseEventType(models.TextChoices):
     ATTACHED = "attached", "上传附件"
     NOTICE_SENT = "notice_sent", "发送交办单"
     NOTICE_ACKNOWLEDGED = "notice_acknowledged", "签收交办单"
+    RELIEF = "relief", "专项救助"
 
 
 class Decision(models.TextChoices):

@@ -91,12 +91,14 @@ def _register_routers():
     from xinfang.cases.api import router as cases_router
     from xinfang.notices.api import router as notices_router
     from xinfang.org.api import router as org_router
+    from xinfang.relief.api import router as relief_router
 
     api.add_router("/", accounts_router)
     api.add_router("/config/", org_router)
     api.add_router("/", cases_router)
     api.add_router("/", attachments_router)
     api.add_router("/", notices_router)
+    api.add_router("/", relief_router)
 
 
 _register_routers()

@@ -64,6 +64,12 @@ PAGES = {
         "exempt",
         "a Word file per notice: notices/tests/test_scope checks every user against the notice's scope",
     ),
+    "relief:record": ("exempt", "a POST on a case: relief/tests/test_pages checks other towns get 404"),
+    "relief:totals": ("list", "/relief/?period=year"),
+    "relief:export": (
+        "exempt",
+        "an Excel file of a period: relief/tests/test_totals checks its rows per user",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -278,6 +284,8 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/attachments/{attachment_id}/content",  # attachments/tests/test_scope
         "/api/v1/notices",
         "/api/v1/notices/{notice_id}/acknowledge",  # a POST: notices/tests/test_scope
+        "/api/v1/cases/{case_id}/reliefs",  # relief/tests/test_scope: as the case, per user
+        "/api/v1/reliefs/totals",  # relief/tests/test_scope: per user, other towns' reliefs never counted
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"
