@@ -278,6 +278,7 @@ def history_generate(
     _insert(Petition.petitioners.through, ["petition_id", "petitioner_id"], links)
     _insert(Case.responsible_persons.through, ["case_id", "person_id"], responsible_links)
     _insert(CaseEvent, ["case_id", "kind", "at", "user_id", "data"], event_rows)
+    _notices_write(town, clerk, built, rng)
     result.cases, result.petitions, result.events = len(built), len(all_petitions), len(event_rows)
     result.petitioners = sum(1 for p in people)
     audit_record(
@@ -389,6 +390,64 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[start : start + 10000])
+
+
+def _notices_write(town, clerk, built, rng) -> None:
+    """双向交办: the assignment notices to the village and the line, most of them acknowledged."""
+    from xinfang.notices.choices import NoticeTarget
+    from xinfang.notices.models import AssignmentNotice
+    from xinfang.notices.services import requirements_for
+
+    unit_users = {}
+    for u in User.objects.filter(town=town, role__in=[Role.VILLAGE, Role.DEPARTMENT]).order_by("id"):
+        unit_users.setdefault(("v", u.village_id) if u.role == Role.VILLAGE else ("d", u.department_id), u.pk)
+    village_text = requirements_for(SimpleNamespace(town=town, objection_due=None), NoticeTarget.VILLAGE)
+    hours = dt.timedelta(hours=town.notice_ack_hours)
+    now = timezone.now()
+    stamp = _stamper()
+    rows = []
+    for case, _, events, _ in built:
+        sent = next((at for kind, at, _, _ in events if kind == Ev.ASSIGNED), None)
+        if sent is None:
+            continue
+        line_text = requirements_for(
+            SimpleNamespace(town=town, objection_due=case.objection_due), NoticeTarget.DEPARTMENT
+        )
+        for target, key, text in (
+            (NoticeTarget.VILLAGE, ("v", case.village_id), village_text),
+            (NoticeTarget.DEPARTMENT, ("d", case.lead_department_id), line_text),
+        ):
+            if key[1] is None:
+                continue
+            acked = sent + dt.timedelta(hours=1 + rng.random() * 30)
+            done = acked < now and rng.random() < 0.95
+            rows.append(
+                (
+                    case.id,
+                    target,
+                    key[1] if target == NoticeTarget.VILLAGE else None,
+                    key[1] if target == NoticeTarget.DEPARTMENT else None,
+                    text,
+                    stamp(sent),
+                    clerk.pk,
+                    stamp(sent + hours),
+                    stamp(acked) if done else None,
+                    unit_users.get(key) if done else None,
+                )
+            )
+    columns = [
+        "case_id",
+        "target",
+        "village_id",
+        "department_id",
+        "requirements",
+        "sent_at",
+        "sent_by_id",
+        "ack_due_at",
+        "acknowledged_at",
+        "acknowledged_by_id",
+    ]
+    _insert(AssignmentNotice, columns, rows)
 
 
 def _owner(case, town, village, category):

@@ -53,3 +53,14 @@ def test_registration_after_generation_takes_the_next_number(cast, fenjie):
         acting_user=cast["office"],
     ).case
     assert (case.year, case.seq) == (last.year, last.seq + 1)
+
+
+def test_assigned_generated_cases_have_their_two_way_notices(cast, fenjie):
+    from xinfang.notices.models import AssignmentNotice
+
+    history_generate(town=fenjie, clerk=cast["office"], cases=300, days=120, seed=4)
+    assigned = Case.objects.filter(town=fenjie, assigned_on__isnull=False)
+    notices = AssignmentNotice.objects.filter(case__town=fenjie)
+    assert notices.filter(target="village").count() == assigned.exclude(village=None).count() > 0
+    assert notices.filter(target="department").count() == assigned.exclude(lead_department=None).count()
+    assert notices.filter(acknowledged_at__isnull=False).count() > notices.count() * 0.8
