@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "xinfang.workcal",
     "xinfang.cases",
     "xinfang.attachments",
+    "xinfang.plans",
 ]
 
 MIDDLEWARE = [

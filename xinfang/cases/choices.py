@@ -94,6 +94,11 @@ class CaseEventType(models.TextChoices):
     VERIFY_REFUSED = "verify_refused", "销号退回"
     MARKED_PROMINENT = "marked_prominent", "列为突出问题"
     ATTACHED = "attached", "上传附件"
+    TASK_FORCE_SET = "task_force_set", "调整工作专班"
+    PLAN_SAVED = "plan_saved", "保存化稳方案"
+    MILESTONE_ADDED = "milestone_added", "新增工作节点"
+    MILESTONE_DONE = "milestone_done", "工作节点完成"
+    MILESTONE_PROGRESS = "milestone_progress", "节点进展"
 
 
 class Decision(models.TextChoices):
