@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("xinfang.accounts.urls")),
     path("cases/", include("xinfang.cases.urls")),
     path("cases/<int:case_pk>/attachments/", include("xinfang.attachments.urls")),
+    path("", include("xinfang.plans.urls")),
     path("query/", query_progress, name="public-query"),
     path("org/", include("xinfang.org.urls")),
     path("audit/", include("xinfang.audit.urls")),

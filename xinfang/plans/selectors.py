@@ -67,11 +67,15 @@ class Group:
     cases: list = field(default_factory=list)
 
 
-def five_haves_incomplete(*, user, today: dt.date | None = None) -> list[Case]:
+def five_haves_incomplete(*, user, today: dt.date | None = None, owner=None) -> list[Case]:
     """The open prominent cases in the user's scope that lack any of the five haves, each with
-    `missing` (the Chinese names) and `has_overdue_milestone`; a fixed number of queries."""
+    `missing` (the Chinese names) and `has_overdue_milestone`, in one query; only the cases `owner`
+    (a Person) owns as 包案领导 when given."""
     today = today or timezone.localdate()
-    cases = rules.five_haves_incomplete(scope(Case.objects.all(), user), today)
+    cases = scope(Case.objects.all(), user)
+    if owner is not None:
+        cases = cases.filter(lead_leader=owner)
+    cases = rules.five_haves_incomplete(cases, today)
     cases = rules.with_overdue_milestones(cases, today)
     rows = list(cases.select_related("village", "lead_leader", "category").order_by("-year", "-seq"))
     for c in rows:

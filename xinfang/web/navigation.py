@@ -22,6 +22,7 @@ ITEMS = [
     NavItem("首页", "home", tuple(Role.values)),
     NavItem("信访登记", "cases:new", (R.OFFICE,)),
     NavItem("信访台账", "cases:list", CASE_ROLES),
+    NavItem("“五有”未齐全", "plans:incomplete", (R.OFFICE, R.LEADER, R.SUPERVISOR)),
     NavItem("各镇概况", "org:towns", (R.COUNTY,)),
     NavItem("村（居）与网格", "org:villages", ORG_ROLES),
     NavItem("部门（条线）", "org:departments", ORG_ROLES),

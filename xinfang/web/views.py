@@ -54,7 +54,27 @@ def _leader(user):
     villages = org.village_list(user=user).filter(contact_leader=person)
     lines = org.department_list(user=user).filter(heading_leaders=person)
     categories = org.category_list(user=user).filter(lead__in=lines)
-    return {"person": person, "villages": villages, "lines": lines, "categories": categories}
+    return {
+        "person": person,
+        "villages": villages,
+        "lines": lines,
+        "categories": categories,
+        **_owned_plans(user, person),
+    }
+
+
+def _owned_plans(user, person):
+    """The owner's overdue milestones and prominent cases still short of the five haves."""
+    from xinfang.plans import selectors as plans
+
+    if person is None:
+        return {"overdue_milestones": [], "incomplete": []}
+    today = timezone.localdate()
+    return {
+        "overdue_milestones": list(plans.overdue_milestones(user, today=today, owner=person)[:50]),
+        "incomplete": plans.five_haves_incomplete(user=user, today=today, owner=person),
+        "today": today,
+    }
 
 
 def _department(user):

@@ -55,6 +55,18 @@ PAGES = {
         "exempt",
         "a POST on a case: attachments/tests/test_pages checks other towns get 404",
     ),
+    "plans:incomplete": ("list", "/plans/incomplete/"),
+    "plans:plan": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
+    "plans:task-force": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
+    "plans:milestone-add": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
+    "plans:milestone-done": (
+        "exempt",
+        "a POST on a milestone: plans/tests/test_pages checks other towns get 404",
+    ),
+    "plans:milestone-progress": (
+        "exempt",
+        "a POST on a milestone: plans/tests/test_pages checks other towns get 404",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
