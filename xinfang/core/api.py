@@ -90,11 +90,13 @@ def _register_routers():
     from xinfang.attachments.api import router as attachments_router
     from xinfang.cases.api import router as cases_router
     from xinfang.org.api import router as org_router
+    from xinfang.plans.api import router as plans_router
 
     api.add_router("/", accounts_router)
     api.add_router("/config/", org_router)
     api.add_router("/", cases_router)
     api.add_router("/", attachments_router)
+    api.add_router("/", plans_router)
 
 
 _register_routers()

@@ -275,6 +275,11 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases/{case_id}/actions/{action}",  # a POST: cases/tests/test_transitions
         "/api/v1/cases/{case_id}/attachments",  # attachments/tests/test_scope: as the case, per user
         "/api/v1/attachments/{attachment_id}/content",  # attachments/tests/test_scope
+        "/api/v1/cases/{case_id}/plan",  # plans/tests/test_api: other towns and villages get 404
+        "/api/v1/cases/{case_id}/task-force",  # plans/tests/test_api
+        "/api/v1/cases/{case_id}/milestones",  # a POST: plans/tests/test_api
+        "/api/v1/milestones/{milestone_id}/progress",  # a POST: plans/tests/test_api
+        "/api/v1/milestones/{milestone_id}/done",  # a POST: plans/tests/test_api
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"
