@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "xinfang.attachments",
     "xinfang.notices",
     "xinfang.relief",
+    "xinfang.plans",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/attachments/", include("xinfang.attachments.urls")),
     path("notices/", include("xinfang.notices.urls")),
     path("", include("xinfang.relief.urls")),
+    path("", include("xinfang.plans.urls")),
     path("query/", query_progress, name="public-query"),
     path("org/", include("xinfang.org.urls")),
     path("audit/", include("xinfang.audit.urls")),

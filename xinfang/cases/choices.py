@@ -98,6 +98,11 @@ class CaseEventType(models.TextChoices):
     NOTICE_SENT = "notice_sent", "发送交办单"
     NOTICE_ACKNOWLEDGED = "notice_acknowledged", "签收交办单"
     RELIEF = "relief", "专项救助"
+    TASK_FORCE_SET = "task_force_set", "调整工作专班"
+    PLAN_SAVED = "plan_saved", "保存化稳方案"
+    MILESTONE_ADDED = "milestone_added", "新增工作节点"
+    MILESTONE_DONE = "milestone_done", "工作节点完成"
+    MILESTONE_PROGRESS = "milestone_progress", "节点进展"
 
 
 class Decision(models.TextChoices):

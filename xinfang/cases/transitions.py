@@ -627,12 +627,23 @@ def _evidence(case: Case) -> list:
     return list(Attachment.objects.filter(case=case, kind__in=EVIDENCE_KINDS).order_by("-uploaded_at"))
 
 
+def _five_haves(case: Case) -> None:
+    """A prominent case is resolved only with all five haves (五有) in place."""
+    from xinfang.plans.rules import five_haves_missing, is_prominent
+
+    if is_prominent(case) and (missing := five_haves_missing(case)):
+        raise TransitionInvalid(
+            {"five_haves": f"该事项为突出问题，“五有”尚缺：{'、'.join(missing)}，补齐后才能报送化解。"}
+        )
+
+
 @transaction.atomic
 def case_resolve(*, case_id: int, acting_user, text: str, expected_version=None) -> Case:
     """化解: only with the agreement or commitment uploaded; the office then checks it (对账销号)."""
     case = _locked(case_id, acting_user, expected_version)
     _require(case, ACTIVE_STATES | {CaseState.CLOSED}, "报送化解")
     text = _text(text, "text", "请填写化解情况（如何解决、信访人的态度）。", limit=PROGRESS_MAX)
+    _five_haves(case)
     evidence = _evidence(case)
     if not evidence:
         raise TransitionInvalid(

@@ -91,6 +91,7 @@ def _register_routers():
     from xinfang.cases.api import router as cases_router
     from xinfang.notices.api import router as notices_router
     from xinfang.org.api import router as org_router
+    from xinfang.plans.api import router as plans_router
     from xinfang.relief.api import router as relief_router
 
     api.add_router("/", accounts_router)
@@ -99,6 +100,7 @@ def _register_routers():
     api.add_router("/", attachments_router)
     api.add_router("/", notices_router)
     api.add_router("/", relief_router)
+    api.add_router("/", plans_router)
 
 
 _register_routers()

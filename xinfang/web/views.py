@@ -66,6 +66,21 @@ def _leader(user):
         "lines": lines,
         "categories": categories,
         "desk": case_selectors.desk(user=user),
+        **_owned_plans(user, person),
+    }
+
+
+def _owned_plans(user, person):
+    """The owner's overdue milestones and prominent cases still short of the five haves."""
+    from xinfang.plans import selectors as plans
+
+    if person is None:
+        return {"overdue_milestones": [], "incomplete": []}
+    today = timezone.localdate()
+    return {
+        "overdue_milestones": list(plans.overdue_milestones(user, today=today, owner=person)[:50]),
+        "incomplete": plans.five_haves_incomplete(user=user, today=today, owner=person),
+        "today": today,
     }
 
 

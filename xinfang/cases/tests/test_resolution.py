@@ -9,6 +9,7 @@ from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
 from xinfang.cases.transitions import case_accept, case_assign, case_mark_prominent
 from xinfang.org.models import Person
+from xinfang.plans.services import plan_save, task_force_set
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,17 @@ def case(cast):
         responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
     )
     case_mark_prominent(case_id=case.pk, acting_user=cast["office"], reason="涉及多户")
+    # A prominent case: the five haves (五有) are in place, so only the evidence is in question here.
+    task_force_set(
+        case_id=case.pk, acting_user=cast["office"], members=[(village.contact_leader, "组长", True)]
+    )
+    plan_save(
+        case_id=case.pk,
+        acting_user=cast["office"],
+        judgement="reasonable",
+        measures="督促流转方支付拖欠费用",
+        rebound_measures="每月回访一次",
+    )
     return Case.objects.get(pk=case.pk)
 
 

@@ -70,6 +70,18 @@ PAGES = {
         "exempt",
         "an Excel file of a period: relief/tests/test_totals checks its rows per user",
     ),
+    "plans:incomplete": ("list", "/plans/incomplete/"),
+    "plans:plan": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
+    "plans:task-force": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
+    "plans:milestone-add": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
+    "plans:milestone-done": (
+        "exempt",
+        "a POST on a milestone: plans/tests/test_pages checks other towns get 404",
+    ),
+    "plans:milestone-progress": (
+        "exempt",
+        "a POST on a milestone: plans/tests/test_pages checks other towns get 404",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -286,6 +298,11 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/notices/{notice_id}/acknowledge",  # a POST: notices/tests/test_scope
         "/api/v1/cases/{case_id}/reliefs",  # relief/tests/test_scope: as the case, per user
         "/api/v1/reliefs/totals",  # relief/tests/test_scope: per user, other towns' reliefs never counted
+        "/api/v1/cases/{case_id}/plan",  # plans/tests/test_api: other towns and villages get 404
+        "/api/v1/cases/{case_id}/task-force",  # plans/tests/test_api
+        "/api/v1/cases/{case_id}/milestones",  # a POST: plans/tests/test_api
+        "/api/v1/milestones/{milestone_id}/progress",  # a POST: plans/tests/test_api
+        "/api/v1/milestones/{milestone_id}/done",  # a POST: plans/tests/test_api
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"

@@ -296,6 +296,20 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
         page.get_by_label("对办理单位").select_option(label="基本满意")
 
     step("rate", "记录评价", rating)
+    # A repeat petition made the case prominent: the five haves (五有) come before resolution.
+    assert "“五有”尚缺：工作专班、化稳方案、防反弹措施" in page.locator("#plan").inner_text()
+    page.locator("#plan-task-force summary").click()
+    page.get_by_label("专班成员 1").select_option(index=1)
+    page.get_by_label("第 1 行为组长").check()
+    page.get_by_role("button", name="保存工作专班").click()
+    page.wait_for_load_state()
+    page.locator("#plan-plan summary").click()
+    page.get_by_label("诉求合理→解决到位").check()
+    page.get_by_label("化解稳控措施").fill("建设局修复村道")
+    page.get_by_label("防反弹措施").fill("修复后每月回访")
+    page.get_by_role("button", name="保存化稳方案").click()
+    page.wait_for_load_state()
+    assert "“五有”齐全" in page.locator("#plan").inner_text()
     page.get_by_label("类型").select_option(label="调解协议书")
     page.get_by_label("文件").set_input_files(
         {"name": "调解协议书.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}

@@ -1,0 +1,76 @@
+from django import template
+from django.utils import timezone
+
+from xinfang.cases.choices import OPEN_STATES, CaseState
+from xinfang.core.scoping import scope
+from xinfang.org.models import Person
+
+from .. import rules, selectors
+from ..choices import FIVE_HAVES, JUDGEMENT_HINTS, Judgement
+from ..services import TASK_FORCE_MAX, can_edit
+from ..views import form_key
+
+register = template.Library()
+BLANK_ROWS = 3
+
+
+def _rows(members, form_data) -> tuple[list[dict], str]:
+    """The task-force form's rows: what was typed when it was refused, else the members, then blanks."""
+    if form_data.get("form") == "task_force":
+        rows = [{"person": r["person"], "role": r["role"]} for r in form_data.get("rows", [])]
+        typed = form_data.get("rows", [])
+        leader = next((str(i) for i, r in enumerate(typed) if r["index"] == form_data.get("leader")), "")
+    else:
+        rows = [{"person": str(m.person_id), "role": m.role} for m in members]
+        leader = next((str(i) for i, m in enumerate(members) if m.is_leader), "")
+    rows += [{"person": "", "role": ""}] * BLANK_ROWS
+    return [{"index": str(i), **r} for i, r in enumerate(rows[:TASK_FORCE_MAX])], leader
+
+
+@register.inclusion_tag("plans/_case_plan.html", takes_context=True)
+def case_plan(context, case):
+    """The case page's 一案一策 card: the five haves, the task force, the plan (三到位一处理), the
+    dated milestones with their progress, and for those who may write, the forms."""
+    request = context["request"]
+    user = request.user
+    today = timezone.localdate()
+    form_data = request.session.pop(form_key(case.pk), {})
+    members = list(selectors.task_force_list(user=user, case_id=case.pk))
+    plan = selectors.plan_get(user=user, case_id=case.pk)
+    have = rules.five_haves(case)
+    assigned = bool(case.assigned_on or case.lead_leader_id)
+    five = []
+    for key, name, anchor in FIVE_HAVES:
+        if anchor == "ownership" and not assigned:
+            anchor = "actions"
+        five.append({"key": key, "name": name, "ok": have[key], "anchor": anchor})
+    editable = can_edit(user, case) and case.state != CaseState.NOT_ACCEPTED
+    rows, leader = _rows(members, form_data) if editable else ([], "")
+    milestones = selectors.milestone_list(user=user, case_id=case.pk, today=today)
+    for m in milestones:
+        m.typed_progress = form_data if form_data.get("form") == f"progress-{m.pk}" else None
+        m.typed_done = form_data if form_data.get("form") == f"done-{m.pk}" else None
+    return {
+        "case": case,
+        "today": today,
+        "five": five,
+        "missing": [f["name"] for f in five if not f["ok"]],
+        "prominent": rules.is_prominent(case, today),
+        "open": case.state in OPEN_STATES,
+        "members": members,
+        "plan": plan,
+        "hint": JUDGEMENT_HINTS.get(plan.judgement, "") if plan else "",
+        "hints": [(value, label, JUDGEMENT_HINTS[value]) for value, label in Judgement.choices],
+        "milestones": milestones,
+        "can_edit": editable,
+        "people": scope(Person.objects.all(), user).order_by("-is_leader", "village", "id")
+        if editable
+        else [],
+        "rows": rows,
+        "leader": leader,
+        "d": form_data,
+        # The plan form starts from the plan written at assignment when there is none yet.
+        "measures": form_data.get("measures")
+        if form_data.get("form") == "plan"
+        else (plan.measures if plan else case.plan),
+    }
