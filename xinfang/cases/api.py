@@ -129,6 +129,11 @@ class CaseListOut(Schema):
 class CaseDetailOut(CaseOut):
     content: str
     petitions: list[PetitionOut]
+    five_haves: dict[str, bool] = Field(
+        ...,
+        description="五有：lead_leader 包案领导、task_force 工作专班、plan 化稳方案、deadline 解决时限、"
+        "rebound_measures 防反弹措施",
+    )
 
 
 def _case(c: Case) -> dict:
@@ -357,7 +362,14 @@ def case_index(request, filters: Query[CaseFilters]):
 def case_detail(request, case_id: int):
     case = selectors.case_get(user=request.user, pk=case_id)
     petitions = selectors.petition_list_for_case(user=request.user, case=case)
-    return {**_case(case), "content": case.content, "petitions": [_petition(p) for p in petitions]}
+    from xinfang.plans.api import five_haves_out
+
+    return {
+        **_case(case),
+        "content": case.content,
+        "petitions": [_petition(p) for p in petitions],
+        "five_haves": five_haves_out(case),
+    }
 
 
 class Ref(Schema):

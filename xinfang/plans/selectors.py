@@ -53,6 +53,7 @@ def overdue_case_ids(case_ids, *, today: dt.date | None = None) -> set[int]:
     query for a whole page of the ledger."""
     return set(
         Milestone.objects.filter(rules.milestone_overdue_q(today), case_id__in=list(case_ids))
+        .order_by()
         .values_list("case_id", flat=True)
         .distinct()
     )

@@ -63,3 +63,31 @@ def test_the_desk_costs_the_same_queries_for_one_or_many_cases(client_as, cast):
         page = client.get("/").content.decode()
     assert page.count("更多事项") == 8
     assert len(many) == len(few), [q["sql"][:100] for q in many.captured_queries]
+
+
+def test_an_overdue_milestone_and_five_haves_gaps_show_on_the_ledger_the_desk_and_the_api(client_as, cast):
+    import datetime as dt
+
+    import time_machine
+
+    from xinfang.cases.transitions import case_mark_prominent
+    from xinfang.plans.services import milestone_add
+
+    case = _assigned(cast, "节点测试事项")
+    case_mark_prominent(case_id=case.pk, acting_user=cast["office"], reason="涉及多户")
+    milestone_add(
+        case_id=case.pk, acting_user=cast["office"], title="完成现场测绘", due_on=timezone.localdate()
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        ledger = client_as("office").get("/cases/?view=prominent").content.decode()
+        desk = client_as("leader1").get("/").content.decode()
+        detail = client_as("office").get(f"/api/v1/cases/{case.pk}").json()
+    assert "节点超期" in ledger and "节点超期" in desk
+    assert "工作专班" in desk  # the five haves it still lacks
+    assert detail["five_haves"] == {
+        "lead_leader": True,
+        "task_force": False,
+        "plan": False,
+        "deadline": True,
+        "rebound_measures": False,
+    }
