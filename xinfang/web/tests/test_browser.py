@@ -83,6 +83,13 @@ def _shoot(request, page, name):
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def _htmx_settle(page, quiet_ms=400):
+    """Waits until htmx has had no request in flight for `quiet_ms` (queued fetches included)."""
+    for _ in range(3):
+        page.wait_for_timeout(quiet_ms)
+        page.wait_for_function("() => document.querySelectorAll('.htmx-request').length === 0")
+
+
 def _sign_in(page, username, password=PASSWORD):
     page.goto("/login/")
     page.get_by_label("用户名").fill(username)
@@ -197,11 +204,11 @@ def test_the_office_attaches_a_signed_agreement_and_downloads_it(town, page_for,
     page = page_for("pc")
     _sign_in(page, "office")
     page.goto(f"/cases/{case.pk}/")
-    page.get_by_label("类型").select_option(label="调解协议书")
-    page.get_by_label("文件").set_input_files(
+    page.get_by_label("类型", exact=True).select_option(label="调解协议书")
+    page.get_by_label("文件", exact=True).set_input_files(
         {"name": "调解协议书（已签字）.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
     )
-    page.get_by_label("说明（可不填）").fill("双方已签字按印")
+    page.locator("#attachments").get_by_label("说明（可不填）").fill("双方已签字按印")
     page.get_by_role("button", name="上传").click()
     page.wait_for_load_state()
     assert "已上传调解协议书“调解协议书（已签字）.pdf”" in page.locator(".alert-success").inner_text()
@@ -211,8 +218,8 @@ def test_the_office_attaches_a_signed_agreement_and_downloads_it(town, page_for,
     assert download.value.suggested_filename == "调解协议书（已签字）.pdf"
     assert Path(download.value.path()).read_bytes() == pdf_bytes()
 
-    page.get_by_label("类型").select_option(label="信访材料")
-    page.get_by_label("文件").set_input_files(
+    page.get_by_label("类型", exact=True).select_option(label="信访材料")
+    page.get_by_label("文件", exact=True).set_input_files(
         {"name": "现场照片.pdf", "mimeType": "application/pdf", "buffer": png_bytes()}
     )
     page.get_by_role("button", name="上传").click()
@@ -243,13 +250,14 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
         page.get_by_label("事项（一句话）").fill("村道破损")
         page.get_by_label("诉求内容").fill("村道破损多年，雨天无法通行，要求维修。")
         if repeat_of:
-            # the form lists the petitioner's own cases as soon as the ID number and village are in
-            page.get_by_label("诉求内容").blur()  # the last field's change also refreshes the list
-            page.wait_for_load_state("networkidle")
+            # the form lists the petitioner's own cases as soon as the ID number and village are in;
+            # each change of those fields fetches the list again, so let the fetches settle first
+            page.get_by_label("诉求内容").blur()
+            _htmx_settle(page)
             assert "本人既往事项" in page.locator("#candidate-list").inner_text()
             page.get_by_label(f"并入 {repeat_of} 村道破损").check()
-            page.get_by_label("信访人姓名").focus()  # leaving fields refreshes the list: the tick stays
-            page.wait_for_load_state("networkidle")
+            page.get_by_label("所在村（居）").select_option(label=town["village1"].village.name)
+            _htmx_settle(page)  # a fetch after the tick keeps it
             assert page.get_by_label(f"并入 {repeat_of} 村道破损").is_checked()
         page.get_by_role("button", name="登记").click()
         page.wait_for_load_state()
@@ -310,8 +318,8 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
     page.get_by_role("button", name="保存化稳方案").click()
     page.wait_for_load_state()
     assert "“五有”齐全" in page.locator("#plan").inner_text()
-    page.get_by_label("类型").select_option(label="调解协议书")
-    page.get_by_label("文件").set_input_files(
+    page.get_by_label("类型", exact=True).select_option(label="调解协议书")
+    page.get_by_label("文件", exact=True).set_input_files(
         {"name": "调解协议书.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
     )
     page.get_by_role("button", name="上传").click()
