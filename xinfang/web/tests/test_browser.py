@@ -406,3 +406,97 @@ def test_the_office_checks_then_imports_an_excel_file(town, page_for, request, t
     page.get_by_role("link", name="返回信访事项列表").click()
     page.wait_for_load_state()
     assert "钱某某" in page.locator("#case-table").inner_text()
+
+
+def test_the_proposed_owner_both_notices_signed_and_the_owners_plan_completes_the_five_haves(
+    town, page_for, request
+):
+    """The office assigns with the proposed owner; the village and the line each sign their
+    assignment notice; the owner builds the task force and the plan with a milestone; the five
+    haves turn complete."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xinfang.accounts.choices import Role
+    from xinfang.accounts.models import User
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+    from xinfang.cases.transitions import case_accept, case_mark_prominent
+    from xinfang.org.models import Category
+
+    office, village = town["office"], town["village1"].village
+    farming = Category.objects.get(town=office.town, code="nongcun")
+    case = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="钱某某", village=village),
+            title="土地承包费未按合同支付",
+            content="村集体发包的土地承包费两年未结算，要求按合同支付。",
+            category=farming,
+            matter="土地承包",
+        ),
+        acting_user=office,
+    ).case
+    case_accept(case_id=case.pk, acting_user=office)
+    case_mark_prominent(case_id=case.pk, acting_user=office, reason="涉及十余户承包户")
+    clerk = User.objects.create_user(
+        username="nongye1",
+        password=PASSWORD,
+        role=Role.DEPARTMENT,
+        town=office.town,
+        department=farming.lead,
+        full_name="农业农村局示例",
+    )
+    assert clerk.department == farming.lead
+
+    page = page_for("pc")
+    _sign_in(page, "office")
+    page.goto(f"/cases/{case.pk}/")
+    page.locator("#action-assign summary").click()
+    proposal = page.locator("#ownership-proposal").inner_text()
+    owner = village.contact_leader
+    assert "属地包案" in proposal and f"由联系{village.name}的{owner.name}包案" in proposal
+    _shoot(request, page, "case-assign-proposal-pc")
+    page.locator("#action-assign").get_by_role("button", name="交办").click()
+    page.wait_for_load_state()
+    assert "交办已完成" in page.locator(".alert-success").inner_text()
+    assert owner.name in page.locator("#ownership").inner_text()
+
+    for username, unit in (("village1", village.name), ("nongye1", farming.lead.name)):
+        unit_page = page_for("pc")
+        _sign_in(unit_page, username)
+        unit_page.goto("/notices/")
+        row = unit_page.locator("tr", has_text=case.number)
+        row.get_by_role("button", name="签收").click()
+        unit_page.wait_for_load_state()
+        assert "已签收" in unit_page.locator("tr", has_text=case.number).inner_text(), unit
+
+    desk = page_for("pc")
+    _sign_in(desk, "leader1")
+    assert case.number in desk.locator("#desk").inner_text()
+    assert "五有缺" in desk.locator("#desk").inner_text() or "五有缺" in desk.locator("#desk").inner_html()
+    desk.goto(f"/cases/{case.pk}/")
+    desk.locator("#plan-task-force summary").click()
+    desk.get_by_label("专班成员 1").select_option(label=f"{owner.name}（{owner.title}）")
+    desk.get_by_label("第 1 行为组长").check()
+    desk.get_by_label("专班成员 2").select_option(index=2)
+    desk.get_by_role("button", name="保存工作专班").click()
+    desk.wait_for_load_state()
+    desk.locator("#plan-plan summary").click()
+    desk.get_by_label("诉求合理→解决到位").check()
+    desk.get_by_label("化解稳控措施").fill("核对承包合同，村集体分两期补付承包费")
+    desk.get_by_label("防反弹措施").fill("付清后每季度回访承包户")
+    desk.get_by_role("button", name="保存化稳方案").click()
+    desk.wait_for_load_state()
+    desk.locator("#plan-milestones summary").first.click()
+    desk.get_by_label("工作节点").fill("核对承包合同和结算清单")
+    desk.get_by_label("完成时限").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
+    desk.locator("#plan-milestones").get_by_role("button", name="添加").click()
+    desk.wait_for_load_state()
+    plan = desk.locator("#plan").inner_text()
+    assert "“五有”齐全" in plan and "核对承包合同和结算清单" in plan
+    _shoot(request, desk, "case-plan-pc")
+    desk.goto("/")
+    assert "五有缺" not in desk.locator("#desk").inner_text()
+    _shoot(request, desk, "home-leader-desk-pc")
