@@ -279,6 +279,7 @@ def history_generate(
     _insert(Case.responsible_persons.through, ["case_id", "person_id"], responsible_links)
     _insert(CaseEvent, ["case_id", "kind", "at", "user_id", "data"], event_rows)
     _notices_write(town, clerk, built, rng)
+    _plans_write(town, clerk, built, rng, today)
     result.cases, result.petitions, result.events = len(built), len(all_petitions), len(event_rows)
     result.petitioners = sum(1 for p in people)
     audit_record(
@@ -390,6 +391,62 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[start : start + 10000])
+
+
+PLAN_MEASURES = {
+    "reasonable": ("诉求合理，协调牵头部门依法依规解决到位", "解决后每月回访一次，持续三个月"),
+    "unreasonable": (
+        "诉求缺乏依据，由包案领导当面释法明理，教育疏导到位",
+        "村组干部每半月走访，关注思想动态",
+    ),
+    "hardship": ("生活确有困难，落实临时救助和低保等帮扶到位", "纳入常态化帮扶台账，按季度回访"),
+    "unlawful": ("对违法行为依法处理，同时做好家属思想工作", "网格员每周见面一次，发现苗头及时报告"),
+}
+MILESTONES = ["调查核实，摸清诉求", "召开专班会议研究方案", "落实化解措施", "回访确认化解效果"]
+
+
+def _plans_write(town, clerk, built, rng, today) -> None:
+    """一案一策 for most prominent cases that have an owner: the task force, the plan, dated milestones;
+    a few are left short of the five haves, as in a real town."""
+    from xinfang.plans.models import CasePlan, Milestone, TaskForceMember
+
+    stamp = _stamper()
+    now = stamp(timezone.now())
+    members, plans, milestones = [], [], []
+    for case, _, _, responsible in built:
+        finished = case.state in ("resolved", "verifying")  # resolution needed all five haves
+        if not (case.prominent and case.lead_leader_id and case.assigned_on):
+            continue
+        if not finished and rng.random() < 0.15:
+            continue
+        people = list(dict.fromkeys([case.lead_leader_id, *responsible]))
+        for order, person in enumerate(people):
+            members.append((case.id, person, "组长" if order == 0 else "成员", order == 0, order))
+        judgement = rng.choice(list(PLAN_MEASURES))
+        measures, rebound = PLAN_MEASURES[judgement]
+        keep = finished or rng.random() < 0.85
+        plans.append((case.id, judgement, measures, rebound if keep else "", now, clerk.pk))
+        due = case.assigned_on
+        for order, title in enumerate(MILESTONES[: 2 + int(rng.random() * 3)]):
+            due = due + dt.timedelta(days=7 + int(rng.random() * 20))
+            done = (
+                due
+                if due < today and (case.state in ("resolved", "verifying") or rng.random() < 0.8)
+                else None
+            )
+            milestones.append((case.id, title, due, done, order, clerk.pk, now))
+    _insert(TaskForceMember, ["case_id", "person_id", "role", "is_leader", "order"], members)
+    _insert(
+        CasePlan,
+        ["case_id", "judgement", "measures", "rebound_measures", "updated_at", "updated_by_id"],
+        plans,
+    )
+    day = _day_text if connection.vendor == "sqlite" else (lambda v: v)
+    _insert(
+        Milestone,
+        ["case_id", "title", "due_on", "done_on", "order", "created_by_id", "created_at"],
+        [(c, t, day(d), day(x), o, u, n) for c, t, d, x, o, u, n in milestones],
+    )
 
 
 def _notices_write(town, clerk, built, rng) -> None:

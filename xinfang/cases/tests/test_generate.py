@@ -64,3 +64,16 @@ def test_assigned_generated_cases_have_their_two_way_notices(cast, fenjie):
     assert notices.filter(target="village").count() == assigned.exclude(village=None).count() > 0
     assert notices.filter(target="department").count() == assigned.exclude(lead_department=None).count()
     assert notices.filter(acknowledged_at__isnull=False).count() > notices.count() * 0.8
+
+
+def test_generated_resolved_prominent_cases_have_all_five_haves(cast, fenjie):
+    from xinfang.plans.rules import five_haves_missing
+
+    history_generate(town=fenjie, clerk=cast["office"], cases=600, days=300, seed=5)
+    resolved = Case.objects.filter(town=fenjie, state="resolved", prominent=True, lead_leader__isnull=False)
+    assert resolved.exists()
+    for case in resolved[:40]:
+        assert five_haves_missing(case) == [], case.number
+    open_prominent = Case.objects.filter(town=fenjie, prominent=True, state="handling")
+    gaps = [c for c in open_prominent if five_haves_missing(c)]
+    assert 0 < len(gaps) < open_prominent.count()  # most have a plan, some are still short
