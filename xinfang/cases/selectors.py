@@ -90,7 +90,8 @@ def rows_by_id(cases, ids: list[int], today: dt.date | None = None) -> list[Case
     page = [found[pk] for pk in ids if pk in found]
     for c in page:
         c.milestone_overdue = c.pk in overdue
-        c.five_haves_gaps = five_haves_missing(c) if c.state in OPEN_STATES and is_prominent(c, today) else []
+        c.on_ledger = c.state in OPEN_STATES and is_prominent(c, today)  # a backlog (积案) included
+        c.five_haves_gaps = five_haves_missing(c) if c.on_ledger else []
     return page
 
 
