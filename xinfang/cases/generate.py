@@ -272,9 +272,7 @@ def history_generate(
     for case, petitions, events, responsible in built:
         links += [(p.id, person.id) for p, person in petitions]
         responsible_links += [(case.id, pk) for pk in responsible]
-        event_rows += [
-            (case.id, k, stamp(at), u.pk, json.dumps(d, ensure_ascii=False)) for k, at, u, d in events
-        ]
+        event_rows += [(case.id, k, stamp(at), u.pk, _payload(d)) for k, at, u, d in events]
     _insert(Petition.petitioners.through, ["petition_id", "petitioner_id"], links)
     _insert(Case.responsible_persons.through, ["case_id", "person_id"], responsible_links)
     _insert(CaseEvent, ["case_id", "kind", "at", "user_id", "data"], event_rows)
@@ -318,6 +316,21 @@ def _new(model, **values) -> _Row:
         else:
             setattr(row, name, value)
     return row
+
+
+_PAYLOADS: dict = {}
+
+
+def _payload(data: dict) -> str:
+    """An event's data as JSON. Generated payloads repeat a lot (the same progress lines, dates,
+    names): each distinct one is encoded once."""
+    key = tuple(data.items())
+    text = _PAYLOADS.get(key)
+    if text is None:
+        if len(_PAYLOADS) > 100_000:
+            _PAYLOADS.clear()
+        text = _PAYLOADS[key] = json.dumps(data, ensure_ascii=False)
+    return text
 
 
 def _json(value) -> str:
@@ -460,6 +473,7 @@ def _notices_write(town, clerk, built, rng) -> None:
         unit_users.setdefault(("v", u.village_id) if u.role == Role.VILLAGE else ("d", u.department_id), u.pk)
     village_text = requirements_for(SimpleNamespace(town=town, objection_due=None), NoticeTarget.VILLAGE)
     hours = dt.timedelta(hours=town.notice_ack_hours)
+    line_texts = {}
     now = timezone.now()
     stamp = _stamper()
     rows = []
@@ -467,9 +481,11 @@ def _notices_write(town, clerk, built, rng) -> None:
         sent = next((at for kind, at, _, _ in events if kind == Ev.ASSIGNED), None)
         if sent is None:
             continue
-        line_text = requirements_for(
-            SimpleNamespace(town=town, objection_due=case.objection_due), NoticeTarget.DEPARTMENT
-        )
+        line_text = line_texts.get(case.objection_due)
+        if line_text is None:
+            line_text = line_texts[case.objection_due] = requirements_for(
+                SimpleNamespace(town=town, objection_due=case.objection_due), NoticeTarget.DEPARTMENT
+            )
         for target, key, text in (
             (NoticeTarget.VILLAGE, ("v", case.village_id), village_text),
             (NoticeTarget.DEPARTMENT, ("d", case.lead_department_id), line_text),
