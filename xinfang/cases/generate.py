@@ -10,6 +10,8 @@ Rows are written with bulk inserts: the point is speed (tens of thousands of cas
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import random
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -17,7 +19,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -68,10 +70,15 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(["某某", "某", rng.choice(GIVEN[::2]) + "某"])
 
 
-def _id_number(rng: random.Random, taken: set[str]) -> str:
+def _id_number(rng: random.Random, taken: set[str], index: int = 0, chunks: int = 1) -> str:
+    """A valid, unused 身份证号. Each chunk draws its sequence digits from its own residue class, so
+    chunks worked out in parallel never make the same number."""
     while True:
         born = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randrange(0, 60 * 365))
-        body = f"{REGION}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
+        sequence = (
+            (rng.randrange(0, 1000 // chunks) * chunks + index) if chunks <= 1000 else rng.randrange(1000)
+        )
+        body = f"{REGION}{born:%Y%m%d}{sequence:03d}"
         number = body + ric.calc_check_digit(body + "0")
         if number not in taken:
             taken.add(number)
@@ -91,21 +98,50 @@ class _Life:
         return nxt
 
 
-@transaction.atomic
+@dataclass
+class _Context:
+    """What every chunk of the history needs, read from the database once before any work starts."""
+
+    town: object
+    clerk_pk: int
+    department_pk: int
+    villages: list
+    categories: list
+    today: dt.date
+    tz: dt.tzinfo
+    taken: set
+    now: dt.datetime
+    chunks: int = 1
+    unit_users: dict = field(default_factory=dict)  # (kind, unit id) → the first user of that unit
+
+
+_CTX: _Context | None = None  # set before the worker processes fork, so they inherit it
+CHUNK = 5_000
+
+
 def history_generate(
-    *, town, clerk, cases: int, days: int = 365, seed: int = 2026, today: dt.date | None = None
+    *,
+    town,
+    clerk,
+    cases: int,
+    days: int = 365,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    workers: int | None = None,
 ) -> GenerateResult:
     """Writes `cases` cases with their petitions, petitioners and events, received over the last
-    `days` days, numbered on after the town's existing cases."""
+    `days` days, numbered on after the town's existing cases.
+
+    The lives are worked out in chunks; with `workers` > 1 (the default for big runs outside a
+    transaction, where processes can fork), two processes work them out while this one writes the
+    chunks already done: generating and writing overlap on two cores.
+    """
+    global _CTX
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # a large page cache: the indexes of 100,000 cases stay in memory
-            cursor.execute("PRAGMA cache_size = -262144")
     # A fixed offset (the zone's offset today): China keeps no daylight saving, and a fixed offset
     # converts ten times faster than a zone, which matters for millions of timestamps.
     tz = dt.timezone(dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset())
-    limits = town.time_limits
     villages = list(Village.objects.filter(town=town).select_related("contact_leader", "party_head", "cadre"))
     categories = list(Category.objects.filter(town=town).select_related("lead__head"))
     for category in categories:
@@ -118,7 +154,11 @@ def history_generate(
     taken = set(
         Petitioner.objects.filter(town=town).exclude(id_number="").values_list("id_number", flat=True)
     )
-    life = _Life(rng, today, stall=0.04)
+    unit_users = {}
+    for u in User.objects.filter(town=town, role__in=[Role.VILLAGE, Role.DEPARTMENT]).order_by("id"):
+        unit_users.setdefault(("v", u.village_id) if u.role == Role.VILLAGE else ("d", u.department_id), u.pk)
+    add_calendar_days(today, 1)  # the working calendar and the town's limits cached before any fork
+    town.time_limits  # noqa: B018
 
     def moment(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(
@@ -128,7 +168,45 @@ def history_generate(
     received = sorted(moment(today - dt.timedelta(days=rng.randrange(0, days))) for _ in range(cases))
     latest = timezone.now().astimezone(tz) - dt.timedelta(minutes=5)
     received = [min(r, latest) for r in received]
+    parts = [received[i : i + CHUNK] for i in range(0, len(received), CHUNK)]
+    _CTX = _Context(
+        town=town,
+        clerk_pk=clerk.pk,
+        department_pk=department_user.pk,
+        villages=villages,
+        categories=categories,
+        today=today,
+        tz=tz,
+        taken=taken,
+        now=timezone.now(),
+        chunks=len(parts),
+        unit_users=unit_users,
+    )
+    args = [(i, part, rng.randrange(2**32)) for i, part in enumerate(parts)]
+    if workers is None:
+        workers = 2 if cases >= 2 * CHUNK and (os.cpu_count() or 1) > 1 else 1
+    if workers > 1 and (connection.in_atomic_block or "fork" not in multiprocessing.get_all_start_methods()):
+        workers = 1
+    pool = None
+    if workers > 1:
+        connections.close_all()  # the children must not share this process's database connection
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        chunks = pool.imap(_chunk, args)
+    else:
+        chunks = map(_chunk, args)
+    try:
+        return _write(town, clerk, received, chunks)
+    finally:
+        if pool is not None:
+            pool.terminate()
+        _CTX = None
 
+
+@transaction.atomic
+def _write(town, clerk, received, chunks) -> GenerateResult:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # a large page cache: the indexes of 100,000 cases stay in memory
+            cursor.execute("PRAGMA cache_size = -262144")
     # Case numbers: reserve each year's block on the town's counter, so that numbers stay gap-free
     # and registrations after the generation go on from the last one.
     years: dict[int, int] = {}
@@ -141,15 +219,92 @@ def history_generate(
         counter.last += count
         counter.save(update_fields=["last"])
 
-    people: list[Petitioner] = []
-    built: list[
-        tuple[Case, list, list, list]
-    ] = []  # case, petitions [(Petition, person)], events, responsible
+    case_fields = _names(Case)
+    year_at, seq_at, number_at = (case_fields.index(n) for n in ("year", "seq", "number"))
+    case_at = _names(Petition).index("case_id")
     result = GenerateResult()
+    for rows, states in chunks:
+        person_ids = _reserve_ids(Petitioner, len(rows["people"]))
+        case_ids = _reserve_ids(Case, len(rows["cases"]))
+        petition_ids = _reserve_ids(Petition, len(rows["petitions"]))
+        for values in rows["cases"]:
+            year = values[year_at]
+            values[seq_at] = next_seq[year]
+            values[number_at] = case_number_format(
+                prefix=town.case_number_prefix, year=year, seq=next_seq[year]
+            )
+            next_seq[year] += 1
+        for values in rows["petitions"]:
+            values[case_at] = case_ids[values[case_at]]
+        _insert(
+            Petitioner,
+            ["id", *_columns(Petitioner)],
+            [(i, *v) for i, v in zip(person_ids, rows["people"], strict=True)],
+        )
+        _insert(
+            Case, ["id", *_columns(Case)], [(i, *v) for i, v in zip(case_ids, rows["cases"], strict=True)]
+        )
+        _insert(
+            Petition,
+            ["id", *_columns(Petition)],
+            [(i, *v) for i, v in zip(petition_ids, rows["petitions"], strict=True)],
+        )
+        _insert(
+            Petition.petitioners.through,
+            ["petition_id", "petitioner_id"],
+            [(petition_ids[p], person_ids[q]) for p, q in rows["links"]],
+        )
+        _insert(
+            Case.responsible_persons.through,
+            ["case_id", "person_id"],
+            [(case_ids[c], pk) for c, pk in rows["responsible"]],
+        )
+        _insert(
+            CaseEvent,
+            ["case_id", "kind", "at", "user_id", "data"],
+            [(case_ids[c], *rest) for c, *rest in rows["events"]],
+        )
+        for model, columns, extra in rows["extra"]:
+            _insert(model, columns, [(case_ids[c], *rest) for c, *rest in extra])
+        result.cases += len(case_ids)
+        result.petitions += len(petition_ids)
+        result.events += len(rows["events"])
+        result.petitioners += len(person_ids)
+        for state, n in states.items():
+            result.states[state] = result.states.get(state, 0) + n
+    audit_record(
+        event=AuditEventType.CREATE,
+        user=clerk,
+        detail=f"生成演示信访事项 {result.cases} 件、信访 {result.petitions} 次",
+        town=town,
+    )
+    return result
+
+
+def _chunk(args) -> tuple[list, list, dict]:
+    """The lives of one chunk of cases, worked out without the database (in a worker process or
+    this one). Events come back ready to write: (kind, stored time, user id, JSON)."""
+    index, received, seed = args
+    ctx = _CTX
+    rng = random.Random(seed)
+    town, today, tz = ctx.town, ctx.today, ctx.tz
+    limits = town.time_limits
+    clerk, dept = ctx.clerk_pk, ctx.department_pk
+    taken = set(ctx.taken)
+    life = _Life(rng, today, stall=0.04)
+    stamp = _stamper()
+
+    def moment(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(
+            day, dt.time(8 + int(rng.random() * 10), int(rng.random() * 60)), tzinfo=tz
+        )
+
+    people: list = []
+    built: list = []  # (case, [(petition, person)], events, responsible person ids)
+    states: dict = {}
     for received_at in received:
-        local = received_at  # already in the town's time
-        village = rng.choice(villages)
-        category = rng.choice(categories)
+        village = rng.choice(ctx.villages)
+        category = rng.choice(ctx.categories)
         matter = rng.choice(category.matters or ["其他"])
         if people and rng.random() < 0.12:
             person = rng.choice(people)  # a petitioner with an earlier matter
@@ -158,22 +313,18 @@ def history_generate(
                 Petitioner,
                 town=town,
                 name=_person_name(rng),
-                id_number=_id_number(rng, taken) if rng.random() < 0.9 else "",
+                id_number=_id_number(rng, taken, index, ctx.chunks) if rng.random() < 0.9 else "",
                 phone=f"13{rng.randrange(100000000, 999999999)}",
                 address=f"{village.name}{rng.randrange(1, 15)}组",
                 village=village,
             )
             people.append(person)
         persons = rng.choice([1] * 14 + [2, 3, 5, 8, 12])
-        seq = next_seq[local.year]
-        next_seq[local.year] += 1
-        received_day = local.date()
+        received_day = received_at.date()  # already in the town's time
         case = _new(
             Case,
             town=town,
-            year=local.year,
-            seq=seq,
-            number=case_number_format(prefix=town.case_number_prefix, year=local.year, seq=seq),
+            year=received_at.year,
             title=f"反映{matter}问题",
             matter=matter if matter in (category.matters or []) else "",
             content=f"信访人反映{matter}方面的问题，要求尽快依法解决。{DEMO_NOTE}",
@@ -204,32 +355,20 @@ def history_generate(
                 query_code="".join(rng.choices(QUERY_ALPHABET, k=8))
                 if channel in QUERY_CODE_CHANNELS
                 else "",
-                registered_by=clerk,
+                registered_by_id=clerk,
             )
         ]
         events = [(Ev.REGISTERED, received_at, clerk, {"channel": channel, "persons_count": persons})]
         responsible = []
         _live(
-            case,
-            life,
-            rng,
-            today,
-            limits,
-            town,
-            village,
-            category,
-            events,
-            responsible,
-            moment,
-            clerk,
-            department_user,
+            case, life, rng, today, limits, town, village, category, events, responsible, moment, clerk, dept
         )
         # Repeat petitions on the matter, between its first petition and today.
         for _ in range(rng.choice([0] * 12 + [1, 1, 2, 3])):
             when = moment(
                 received_day + dt.timedelta(days=rng.randint(1, max(1, (today - received_day).days)))
             )
-            if when > timezone.now():
+            if when > ctx.now:
                 continue
             rebound = case.state == St.RESOLVED and case.resolved_on and when.date() > case.resolved_on
             case.repeat_count += 1
@@ -243,7 +382,7 @@ def history_generate(
                     title=case.title,
                     content=f"再次反映：{case.content}",
                     is_repeat=True,
-                    registered_by=clerk,
+                    registered_by_id=clerk,
                 )
             )
             events.append(
@@ -254,39 +393,35 @@ def history_generate(
         case.prominent = rules.prominent_stored(case, town)
         case.ledger_from = rules.ledger_from(case, town)
         case.due_on = rules.current_due(case)
+        case.assigned_at = next((at for kind, at, _, _ in events if kind == Ev.ASSIGNED), None)
         built.append((case, [(p, person) for p in petitions], events, responsible))
-        result.states[case.state] = result.states.get(case.state, 0) + 1
+        states[case.state] = states.get(case.state, 0) + 1
+    return _chunk_rows(ctx, people, built, rng, stamp), states
 
-    _rows_insert(Petitioner, people)
-    cases_built = [b[0] for b in built]
-    _rows_insert(Case, cases_built)
-    all_petitions = []
-    for case, petitions, _, _ in built:
-        for petition, _ in petitions:
-            petition.case_id = case.id
-            all_petitions.append(petition)
-    _rows_insert(Petition, all_petitions)
-    # The many small rows go in as plain tuples.
-    links, responsible_links, event_rows = [], [], []
-    stamp = _stamper()
-    for case, petitions, events, responsible in built:
-        links += [(p.id, person.id) for p, person in petitions]
-        responsible_links += [(case.id, pk) for pk in responsible]
-        event_rows += [(case.id, k, stamp(at), u.pk, _payload(d)) for k, at, u, d in events]
-    _insert(Petition.petitioners.through, ["petition_id", "petitioner_id"], links)
-    _insert(Case.responsible_persons.through, ["case_id", "person_id"], responsible_links)
-    _insert(CaseEvent, ["case_id", "kind", "at", "user_id", "data"], event_rows)
-    _notices_write(town, clerk, built, rng)
-    _plans_write(town, clerk, built, rng, today)
-    result.cases, result.petitions, result.events = len(built), len(all_petitions), len(event_rows)
-    result.petitioners = sum(1 for p in people)
-    audit_record(
-        event=AuditEventType.CREATE,
-        user=clerk,
-        detail=f"生成演示信访事项 {result.cases} 件、信访 {result.petitions} 次",
-        town=town,
-    )
-    return result
+
+def _chunk_rows(ctx, people, built, rng, stamp) -> dict:
+    """The chunk as plain rows, ready to write; ids are chunk-local indexes until the writer
+    reserves the real ones (cases' `id` holds the index meanwhile)."""
+    person_index = {id(p): i for i, p in enumerate(people)}
+    cases, petitions, links, responsible_rows, events = [], [], [], [], []
+    for index, (case, case_petitions, case_events, responsible) in enumerate(built):
+        case.id = index
+        cases.append(_values(Case, case))
+        for petition, person in case_petitions:
+            links.append((len(petitions), person_index[id(person)]))
+            petition.case_id = index
+            petitions.append(_values(Petition, petition))
+        responsible_rows += [(index, pk) for pk in responsible]
+        events += [(index, kind, stamp(at), user, _payload(data)) for kind, at, user, data in case_events]
+    return {
+        "people": [_values(Petitioner, p) for p in people],
+        "cases": cases,
+        "petitions": petitions,
+        "links": links,
+        "responsible": responsible_rows,
+        "events": events,
+        "extra": [_notice_rows(ctx, built, rng), *_plan_rows(ctx, built, rng, ctx.today)],
+    }
 
 
 class _Row(SimpleNamespace):
@@ -369,30 +504,41 @@ def _reserve_ids(model, count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _rows_insert(model, rows: list[_Row]) -> None:
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    adapters = {
-        "DateTimeField": _stamper(),
-        "DateField": _day_text if connection.vendor == "sqlite" else (lambda v: v),
-        "JSONField": _json,
-    }
-    convert = [
-        (i, adapters[f.get_internal_type()])
-        for i, f in enumerate(fields, start=1)
-        if f.get_internal_type() in adapters
-    ]
-    for row, pk in zip(rows, _reserve_ids(model, len(rows)), strict=True):
-        row.id = pk
-    getter = attrgetter("id", *(f.attname for f in fields))
-    tuples = []
-    for row in rows:
-        values = list(getter(row))
-        for i, adapt in convert:
-            values[i] = adapt(values[i])
-        tuples.append(values)
-    _insert(model, ["id", *(f.column for f in fields)], tuples)
+_SPECS: dict = {}
+
+
+def _spec(model):
+    """The model's columns other than the id, and how each value is written."""
+    if model not in _SPECS:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        adapters = {
+            "DateTimeField": _stamper(),
+            "DateField": _day_text if connection.vendor == "sqlite" else None,
+        }
+        adapters["JSONField"] = _json
+        convert = [
+            (i, adapters[f.get_internal_type()])
+            for i, f in enumerate(fields)
+            if adapters.get(f.get_internal_type())
+        ]
+        _SPECS[model] = (fields, attrgetter(*(f.attname for f in fields)), convert)
+    return _SPECS[model]
+
+
+def _names(model) -> list[str]:
+    return [f.attname for f in _spec(model)[0]]
+
+
+def _columns(model) -> list[str]:
+    return [f.column for f in _spec(model)[0]]
+
+
+def _values(model, row: _Row) -> list:
+    _, getter, convert = _spec(model)
+    values = list(getter(row))
+    for i, adapt in convert:
+        values[i] = adapt(values[i])
+    return values
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:
@@ -418,13 +564,13 @@ PLAN_MEASURES = {
 MILESTONES = ["调查核实，摸清诉求", "召开专班会议研究方案", "落实化解措施", "回访确认化解效果"]
 
 
-def _plans_write(town, clerk, built, rng, today) -> None:
+def _plan_rows(ctx, built, rng, today) -> list[tuple]:
     """一案一策 for most prominent cases that have an owner: the task force, the plan, dated milestones;
     a few are left short of the five haves, as in a real town."""
     from xinfang.plans.models import CasePlan, Milestone, TaskForceMember
 
     stamp = _stamper()
-    now = stamp(timezone.now())
+    now = stamp(ctx.now)
     members, plans, milestones = [], [], []
     for case, _, _, responsible in built:
         finished = case.state in ("resolved", "verifying")  # resolution needed all five haves
@@ -438,7 +584,7 @@ def _plans_write(town, clerk, built, rng, today) -> None:
         judgement = rng.choice(list(PLAN_MEASURES))
         measures, rebound = PLAN_MEASURES[judgement]
         keep = finished or rng.random() < 0.85
-        plans.append((case.id, judgement, measures, rebound if keep else "", now, clerk.pk))
+        plans.append((case.id, judgement, measures, rebound if keep else "", now, ctx.clerk_pk))
         due = case.assigned_on
         for order, title in enumerate(MILESTONES[: 2 + int(rng.random() * 3)]):
             due = due + dt.timedelta(days=7 + int(rng.random() * 20))
@@ -447,38 +593,38 @@ def _plans_write(town, clerk, built, rng, today) -> None:
                 if due < today and (case.state in ("resolved", "verifying") or rng.random() < 0.8)
                 else None
             )
-            milestones.append((case.id, title, due, done, order, clerk.pk, now))
-    _insert(TaskForceMember, ["case_id", "person_id", "role", "is_leader", "order"], members)
-    _insert(
-        CasePlan,
-        ["case_id", "judgement", "measures", "rebound_measures", "updated_at", "updated_by_id"],
-        plans,
-    )
+            milestones.append((case.id, title, due, done, order, ctx.clerk_pk, now))
     day = _day_text if connection.vendor == "sqlite" else (lambda v: v)
-    _insert(
-        Milestone,
-        ["case_id", "title", "due_on", "done_on", "order", "created_by_id", "created_at"],
-        [(c, t, day(d), day(x), o, u, n) for c, t, d, x, o, u, n in milestones],
-    )
+    return [
+        (TaskForceMember, ["case_id", "person_id", "role", "is_leader", "order"], members),
+        (
+            CasePlan,
+            ["case_id", "judgement", "measures", "rebound_measures", "updated_at", "updated_by_id"],
+            plans,
+        ),
+        (
+            Milestone,
+            ["case_id", "title", "due_on", "done_on", "order", "created_by_id", "created_at"],
+            [(c, t, day(d), day(x), o, u, n) for c, t, d, x, o, u, n in milestones],
+        ),
+    ]
 
 
-def _notices_write(town, clerk, built, rng) -> None:
+def _notice_rows(ctx, built, rng) -> tuple:
     """双向交办: the assignment notices to the village and the line, most of them acknowledged."""
     from xinfang.notices.choices import NoticeTarget
     from xinfang.notices.models import AssignmentNotice
     from xinfang.notices.services import requirements_for
 
-    unit_users = {}
-    for u in User.objects.filter(town=town, role__in=[Role.VILLAGE, Role.DEPARTMENT]).order_by("id"):
-        unit_users.setdefault(("v", u.village_id) if u.role == Role.VILLAGE else ("d", u.department_id), u.pk)
+    town = ctx.town
     village_text = requirements_for(SimpleNamespace(town=town, objection_due=None), NoticeTarget.VILLAGE)
     hours = dt.timedelta(hours=town.notice_ack_hours)
     line_texts = {}
-    now = timezone.now()
+    now = ctx.now
     stamp = _stamper()
     rows = []
-    for case, _, events, _ in built:
-        sent = next((at for kind, at, _, _ in events if kind == Ev.ASSIGNED), None)
+    for case, _, _, _ in built:
+        sent = case.assigned_at
         if sent is None:
             continue
         line_text = line_texts.get(case.objection_due)
@@ -503,10 +649,10 @@ def _notices_write(town, clerk, built, rng) -> None:
                     key[1] if target == NoticeTarget.DEPARTMENT else None,
                     text,
                     stamp(sent),
-                    clerk.pk,
+                    ctx.clerk_pk,
                     stamp(sent + hours),
                     stamp(acked) if done else None,
-                    unit_users.get(key) if done else None,
+                    ctx.unit_users.get(key) if done else None,
                 )
             )
     columns = [
@@ -521,7 +667,7 @@ def _notices_write(town, clerk, built, rng) -> None:
         "acknowledged_at",
         "acknowledged_by_id",
     ]
-    _insert(AssignmentNotice, columns, rows)
+    return AssignmentNotice, columns, rows
 
 
 def _owner(case, town, village, category):

@@ -77,3 +77,42 @@ def test_generated_resolved_prominent_cases_have_all_five_haves(cast, fenjie):
     open_prominent = Case.objects.filter(town=fenjie, prominent=True, state="handling")
     gaps = [c for c in open_prominent if five_haves_missing(c)]
     assert 0 < len(gaps) < open_prominent.count()  # most have a plan, some are still short
+
+
+def test_demo_data_with_worker_processes_on_a_fresh_database(tmp_path):
+    """The command a newcomer runs: big runs work the lives out in two processes while this one
+    writes. Run in a fresh SQLite data directory, outside the test database."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["XINFANG_DATA_DIR"] = str(tmp_path)
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    for command in (["migrate", "-v0"], ["seed_calendar"], ["setup_demo"]):
+        subprocess.run([*manage, *command], env=env, check=True, capture_output=True)
+    out = subprocess.run(
+        [*manage, "demo_data", "--cases", "12000", "--seed", "9"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "生成信访事项 12000 件" in out
+    db = sqlite3.connect(tmp_path / "xinfang.sqlite3")
+    assert db.execute("select count(*) from cases_case").fetchone() == (12400,)
+    for year, count, top in db.execute("select year, count(*), max(seq) from cases_case group by year"):
+        assert count == top, year  # gap-free per year
+    numbers = db.execute(
+        "select count(*), count(distinct id_number) from cases_petitioner where id_number != ''"
+    )
+    total, distinct = numbers.fetchone()
+    assert total == distinct > 9000
+    orphans = db.execute(
+        "select count(*) from cases_caseevent e left join cases_case c on c.id = e.case_id where c.id is null"
+    )
+    assert orphans.fetchone() == (0,)
+    assert db.execute("select count(*) from notices_assignmentnotice").fetchone()[0] > 5000
