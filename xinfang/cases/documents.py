@@ -18,16 +18,17 @@ BODY_FONT = "仿宋_GB2312"
 DIGITS = "〇一二三四五六七八九"
 
 
+def chinese_number(n: int) -> str:
+    """0–99 in Chinese numerals as dates write them: 〇, 九, 十, 十五, 二十三."""
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
+
+
 def chinese_date(day) -> str:
     year = "".join(DIGITS[int(d)] for d in str(day.year))
-
-    def small(n: int) -> str:
-        if n < 10:
-            return DIGITS[n]
-        tens, ones = divmod(n, 10)
-        return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
-
-    return f"{year}年{small(day.month)}月{small(day.day)}日"
+    return f"{year}年{chinese_number(day.month)}月{chinese_number(day.day)}日"
 
 
 def _run(paragraph, text, *, font=BODY_FONT, size=16, bold=False):
@@ -39,7 +40,11 @@ def _run(paragraph, text, *, font=BODY_FONT, size=16, bold=False):
     return run
 
 
-def _notice(*, title: str, number: str, addressee: str, paragraphs: list[str], unit: str, day) -> bytes:
+def official_document(
+    *, title: str, number: str, addressee: str, paragraphs: list[str], unit: str, day
+) -> Document:
+    """A document in official form: title, number line, addressee, indented body, issuing unit and
+    date right-aligned. Callers may add lines (a receipt) before saving it with `document_bytes`."""
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -62,9 +67,17 @@ def _notice(*, title: str, number: str, addressee: str, paragraphs: list[str], u
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _run(p, text)
+    return doc
+
+
+def document_bytes(doc) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _notice(**parts) -> bytes:
+    return document_bytes(official_document(**parts))
 
 
 def _addressee(case) -> str:

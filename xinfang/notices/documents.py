@@ -2,14 +2,9 @@
 (cases.documents): title, number line, the receiving unit, the numbered items, the issuing unit and
 the date in Chinese numerals, and a receipt line for the signature."""
 
-import io
-
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
-from xinfang.cases.documents import DIGITS, TITLE_FONT, _run, chinese_date
+from xinfang.cases.documents import _run, chinese_date, chinese_number, document_bytes, official_document
 
 from .choices import NoticeTarget
 from .models import AssignmentNotice
@@ -17,19 +12,11 @@ from .models import AssignmentNotice
 TITLE = "信访事项交办单"
 
 
-def _small(n: int) -> str:
-    """0–59 in Chinese numerals: 〇, 九, 十, 十五, 二十三."""
-    if n < 10:
-        return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("十" if tens == 1 else DIGITS[tens] + "十") + (DIGITS[ones] if ones else "")
-
-
 def chinese_datetime(moment) -> str:
     """二〇二六年八月五日十时, 二〇二六年八月五日十时三十分 (local time)."""
     local = timezone.localtime(moment)
-    text = f"{chinese_date(local.date())}{_small(local.hour)}时"
-    return text + (f"{_small(local.minute)}分" if local.minute else "")
+    text = f"{chinese_date(local.date())}{chinese_number(local.hour)}时"
+    return text + (f"{chinese_number(local.minute)}分" if local.minute else "")
 
 
 def _text(value: str) -> str:
@@ -71,48 +58,28 @@ def notice_items(notice: AssignmentNotice) -> list[str]:
 
 def notice_document(notice: AssignmentNotice) -> bytes:
     case = notice.case
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(heading, TITLE, font=TITLE_FONT, size=22)
-    numbered = doc.add_paragraph()
-    numbered.alignment = WD_ALIGN_PARAGRAPH.CENTER
     how = "属地" if notice.target == NoticeTarget.VILLAGE else "条线"
-    _run(numbered, f"{case.number}（{how}）")
-    _run(doc.add_paragraph(), f"{notice.unit_name}：")
-    body = [
-        "根据双向交办的要求，现将下列信访事项交你单位" + ("落实属地稳控。" if how == "属地" else "办理。"),
-        *notice_items(notice),
-    ]
-    for text in body:
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(32)
-        _run(p, text)
-    doc.add_paragraph()
-    for text in (
-        f"{case.town.name}信访工作联席会议办公室",
-        chinese_date(timezone.localtime(notice.sent_at).date()),
-    ):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(p, text)
+    doc = official_document(
+        title=TITLE,
+        number=f"{case.number}（{how}）",
+        addressee=notice.unit_name,
+        paragraphs=[
+            "根据双向交办的要求，现将下列信访事项交你单位"
+            + ("落实属地稳控。" if how == "属地" else "办理。"),
+            *notice_items(notice),
+        ],
+        unit=f"{case.town.name}信访工作联席会议办公室",
+        day=timezone.localtime(notice.sent_at).date(),
+    )
     doc.add_paragraph()
     if notice.acknowledged_at:
-        receipt = (
-            f"签收：{notice.acknowledged_by.display_name}（{notice.unit_name}），"
-            f"{chinese_datetime(notice.acknowledged_at)}"
-        )
+        # signed before the unit had an account here (imported or generated history): no name
+        who = notice.acknowledged_by.display_name if notice.acknowledged_by_id else ""
+        receipt = f"签收：{who}（{notice.unit_name}），{chinese_datetime(notice.acknowledged_at)}"
     else:
         receipt = "签收人：                签收时间：      年    月    日    时"
     _run(doc.add_paragraph(), receipt, size=14)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)
 
 
 def notice_filename(notice: AssignmentNotice) -> str:

@@ -69,3 +69,11 @@ def test_the_village_notice_asks_for_stabilization_and_shows_the_receipt(
     assert (
         text[-1] == f"签收：村干部示例一（{cast['village1'].village.name}），二〇二六年八月四日十二时三十分"
     )
+
+
+def test_a_notice_signed_before_the_unit_had_an_account_names_no_signer(client_as, cast, village_notice):
+    from xinfang.notices.models import AssignmentNotice
+
+    AssignmentNotice.objects.filter(pk=village_notice.pk).update(acknowledged_at=SENT + dt.timedelta(hours=3))
+    text = paragraphs(client_as("office").get(f"/notices/{village_notice.pk}/document.docx"))
+    assert text[-1].startswith(f"签收：（{cast['village1'].village.name}），二〇二六年")
