@@ -6,6 +6,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xinfang.cases.selectors import case_get
+from xinfang.core.schemas import ErrorOut
 
 from . import selectors
 from .downloads import AttachmentDamaged, attachment_response
@@ -36,10 +37,6 @@ class AttachmentOut(Schema):
 class AttachmentListOut(Schema):
     items: list[AttachmentOut]
     count: int
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _attachment(a: Attachment) -> dict:

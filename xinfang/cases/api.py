@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from stdnum.cn import ric
 
+from xinfang.core.schemas import ErrorOut
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
@@ -109,16 +110,6 @@ class RegisteredOut(Schema):
     case: CaseOut
     petition: PetitionOut
     repeat_candidates: list[CandidateOut]
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
 
 
 class CaseListOut(Schema):

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from xinfang.core.schemas import ErrorOut
+
 from . import selectors
 from .choices import NoticeStatus
 from .models import AssignmentNotice
@@ -40,10 +42,6 @@ class NoticeFilters(Schema):
     overdue: bool = Field(False, description="true：只列超时未签收的交办单")
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=500)
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _notice(n: AssignmentNotice, now) -> dict:

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 from xinfang.cases.choices import OPEN_STATES
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import case_get
+from xinfang.core.schemas import ErrorOut
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
 
@@ -17,10 +18,6 @@ from .services import milestone_add, milestone_done, milestone_progress_add, pla
 
 router = Router(tags=["一案一策"])
 JUDGEMENT_HELP = "三到位一处理：" + "、".join(f"{value} {label}" for value, label in Judgement.choices)
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class FiveHavesOut(Schema):

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.selectors import case_get
+from xinfang.core.schemas import ErrorOut
 
 from . import selectors
 from .choices import ReliefKind
@@ -82,16 +83,6 @@ class TotalsOut(Schema):
     amount: Decimal
     by_kind: list[KindTotal]
     by_village: list[VillageTotal]
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
 
 
 def _relief(r: Relief) -> dict:
