@@ -36,7 +36,7 @@ from .choices import CaseState as St
 from .choices import Channel, Decision, Level, Rating
 from .models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
 from .numbering import case_number_format
-from .ownership import SKIP_LEVEL_RULES
+from .ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
 from .services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛范彭"
@@ -670,29 +670,19 @@ def _notice_rows(ctx, built, rng) -> tuple:
     return AssignmentNotice, columns, rows
 
 
-def _owner(case, town, village, category):
-    """The owner by the town's ownership rules (see `ownership.py`), from objects already loaded."""
-    line = getattr(category.lead, "_line_leader", None)
-    when = set(town.joint_meeting_when or [])
-    special = (
-        ("collective" in when and case.is_collective)
-        or ("threat" in when and case.has_threat)
-        or (case.skip_level and SKIP_LEVEL_RULES.get(case.skip_level) in when)
+def _owner(case, town, village, category, responsible):
+    """The owner by the town's ownership rules, from objects already loaded. Where the rules leave
+    it to the joint meeting, or name nobody, the generated history has the office decide."""
+    line = category.lead._line_leader
+    rule, leader, why = ownership_decide(
+        case, town=town, village=village, category=category, line_leader=line, responsible=responsible
     )
-    if special:
-        return line or village.contact_leader, "override", "特殊及重大信访事项，经联席会议确定包案领导。"
-    inside = category.within_village_powers and case.matter not in (
-        category.matters_outside_village_powers or []
-    )
-    if inside or line is None:
+    if rule == JOINT_MEETING:
+        return line or village.contact_leader, OVERRIDE, "特殊及重大信访事项，经联席会议确定包案领导。"
+    if leader is None:
         owner = village.contact_leader
-        why = f"因该事项属于{category.name}且在村（居）职权范围内，由联系{village.name}的{owner.name}包案。"
-        return village.contact_leader, "village", why
-    why = (
-        f"因{category.name}不属于村（居）职权范围，由分管{category.lead.name}的{line.name}包案，"
-        f"{village.name}配合做好稳控。"
-    )
-    return line, "line", why
+        return owner, OVERRIDE, f"配置中没有分管该条线的镇领导，由联系{village.name}的{owner.name}包案。"
+    return leader, rule, why
 
 
 def _live(case, life, rng, today, limits, town, village, category, events, responsible, moment, clerk, dept):
@@ -710,8 +700,8 @@ def _live(case, life, rng, today, limits, town, village, category, events, respo
         events.append((Ev.ACCEPTED, moment(day), clerk, {"handling_due": case.handling_due.isoformat()}))
 
         day = life.after(day, 0, 4)
-        leader, rule, why = _owner(case, town, village, category)
-        people = [p for p in (village.party_head, village.cadre, category.lead.head) if p]
+        people = responsible_for(village, category.lead)
+        leader, rule, why = _owner(case, town, village, category, people)
         case.owner_rule, case.owner_explanation = rule, why
         case.state, case.assigned_on = St.ASSIGNED, day
         case.objection_due = add_working_days(day, limits.misroute_objection_working_days)

@@ -56,7 +56,7 @@ def _special_reasons(case, town) -> list[str]:
     if "collective" in when and case.is_collective:
         reasons.append("集体访")
     if case.skip_level and SKIP_LEVEL_RULES.get(case.skip_level) in when:
-        reasons.append(f"越级到{case.get_skip_level_display()}")
+        reasons.append(f"越级到{Level(case.skip_level).label}")
     if "threat" in when and case.has_threat:
         reasons.append("有扬言")
     if "marked_major" in when and case.major:
@@ -74,78 +74,82 @@ def _names(people) -> str:
     return "、".join(f"{p.title}{p.name}" if p.title else p.name for p in people)
 
 
-def ownership_propose(case) -> Proposal:
-    """The owner, responsible persons and departments the rules give this case, with the reason."""
-    town, category, village = case.town, case.category, case.village
-    lead_department = category.lead if category else None
-    supporting = list(category.supporting.all()) if category else []
-    responsible = [p for p in (village.party_head, village.cadre) if p] if village else []
-    if lead_department is not None and lead_department.head is not None:
-        responsible.append(lead_department.head)
-    responsible = list(dict.fromkeys(responsible))
-    base = {
-        "lead_department": lead_department,
-        "supporting_departments": supporting,
-        "responsible_persons": responsible,
-    }
-
+def ownership_decide(
+    case, *, town, village, category, line_leader, responsible
+) -> tuple[str, Person | None, str]:
+    """The rule that applies, the owner it names and why, from objects already at hand (no query):
+    the one decision behind the proposal and the generated history."""
     if special := _special_reasons(case, town):
-        return Proposal(
-            rule=JOINT_MEETING,
-            explanation=(
-                f"因该事项{'、'.join(special)}，属于特殊及重大信访事项，"
-                "包案领导和责任人待联席会议确定（待联席会议确定）。"
-            ),
-            **base,
+        return (
+            JOINT_MEETING,
+            None,
+            f"因该事项{'、'.join(special)}，属于特殊及重大信访事项，包案领导和责任人待联席会议确定（待联席会议确定）。",
         )
     if category is None:
         if village is not None:
-            return Proposal(
-                rule=VILLAGE,
-                lead_leader=village.contact_leader,
-                explanation=(
-                    f"该事项尚未分类，按属地管理由联系{village.name}的{village.contact_leader.name}包案；"
-                    "分类后可重新推荐。"
-                ),
-                **base,
+            return (
+                VILLAGE,
+                village.contact_leader,
+                f"该事项尚未分类，按属地管理由联系{village.name}的{village.contact_leader.name}包案；分类后可重新推荐。",
             )
-        return Proposal(
-            rule=NONE, explanation="该事项既未分类也无属地村（居），无法按规则推荐，请联席办指定。"
-        )
+        return NONE, None, "该事项既未分类也无属地村（居），无法按规则推荐，请联席办指定。"
 
+    lead_department = category.lead
     outside_matter = case.matter and case.matter in (category.matters_outside_village_powers or [])
     if village is not None and category.within_village_powers and not outside_matter:
         what = f"{category.name}（{case.matter}）" if case.matter else category.name
-        return Proposal(
-            rule=VILLAGE,
-            lead_leader=village.contact_leader,
-            explanation=(
-                f"因该事项属于{what}且在村（居）职权范围内，由联系{village.name}的"
-                f"{village.contact_leader.name}包案；责任人为{_names(responsible)}。"
-            ),
-            **base,
+        return (
+            VILLAGE,
+            village.contact_leader,
+            f"因该事项属于{what}且在村（居）职权范围内，由联系{village.name}的"
+            f"{village.contact_leader.name}包案；责任人为{_names(responsible)}。",
         )
-
-    leader = _line_leader(lead_department)
     if outside_matter:
         why = f"{case.matter}不属于村（居）职权范围"
     elif village is None:
         why = "信访人不属于本镇村（居）"
     else:
         why = f"{category.name}不属于村（居）职权范围"
-    if leader is None:
-        return Proposal(
-            rule=NONE,
-            explanation=f"因{why}，应由分管{lead_department.name}的领导包案，但配置中没有分管该条线的镇领导，请联席办指定。",
-            **base,
+    if line_leader is None:
+        return (
+            NONE,
+            None,
+            f"因{why}，应由分管{lead_department.name}的领导包案，但配置中没有分管该条线的镇领导，请联席办指定。",
         )
     cooperate = f"，{village.name}配合做好稳控" if village is not None else ""
+    return (
+        LINE,
+        line_leader,
+        f"因{why}，由分管{lead_department.name}的{line_leader.name}包案{cooperate}；责任人为{_names(responsible)}。",
+    )
+
+
+def responsible_for(village, lead_department) -> list[Person]:
+    """The village's party head and assigned cadre, and the head of the lead department."""
+    people = [p for p in (village.party_head, village.cadre) if p] if village else []
+    if lead_department is not None and lead_department.head is not None:
+        people.append(lead_department.head)
+    return list(dict.fromkeys(people))
+
+
+def ownership_propose(case) -> Proposal:
+    """The owner, responsible persons and departments the rules give this case, with the reason."""
+    category, village = case.category, case.village
+    lead_department = category.lead if category else None
+    responsible = responsible_for(village, lead_department)
+    rule, leader, explanation = ownership_decide(
+        case,
+        town=case.town,
+        village=village,
+        category=category,
+        line_leader=_line_leader(lead_department),
+        responsible=responsible,
+    )
     return Proposal(
-        rule=LINE,
+        rule=rule,
+        explanation=explanation,
         lead_leader=leader,
-        explanation=(
-            f"因{why}，由分管{lead_department.name}的{leader.name}包案{cooperate}；"
-            f"责任人为{_names(responsible)}。"
-        ),
-        **base,
+        lead_department=lead_department,
+        supporting_departments=list(category.supporting.all()) if category else [],
+        responsible_persons=responsible,
     )
