@@ -79,6 +79,12 @@ def prominent_q(today: dt.date) -> Q:
     return Q(ledger_from__lte=today)
 
 
+def on_ledger(case, today: dt.date) -> bool:
+    """Prominent today: `ledger_from` is set whenever a day-independent rule applies, and to the day
+    after the handling limit for a backlog."""
+    return case.ledger_from is not None and case.ledger_from <= today
+
+
 def prominent_reasons(case, town, today: dt.date) -> list[str]:
     """Why a case is on the ledger, in the words of the plan."""
     rules = set(town.prominent_rules or [])

@@ -99,10 +99,6 @@ def ledger_page(cases, start: int, stop: int) -> list[Case]:
     return rows_by_id(cases, list(cases.values_list("pk", flat=True)[start:stop]))
 
 
-def case_list(*, user, filters: dict | None = None):
-    return ledger(user=user, filters=filters)
-
-
 def case_get(*, user, pk: int) -> Case:
     queryset = scope(Case.objects.all(), user).select_related(
         "village", "category", "town__time_limits", "lead_leader", "lead_department"

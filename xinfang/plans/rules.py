@@ -6,6 +6,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from xinfang.cases import rules as case_rules
 from xinfang.cases.choices import OPEN_STATES
 
 from .choices import FIVE_HAVE_NAMES, FIVE_HAVES
@@ -16,13 +17,12 @@ ANNOTATIONS = ("fh_task_force", "fh_plan", "fh_rebound_measures")
 
 
 def is_prominent(case, today: dt.date | None = None) -> bool:
-    """On the prominent ledger today: marked by a day-independent rule, or a backlog by now."""
-    today = today or timezone.localdate()
-    return bool(case.prominent or (case.ledger_from is not None and case.ledger_from <= today))
+    """On the prominent ledger today (the cases' own rule: marked, or a backlog by now)."""
+    return case_rules.on_ledger(case, today or timezone.localdate())
 
 
 def prominent_q(today: dt.date | None = None) -> Q:
-    return Q(prominent=True) | Q(ledger_from__lte=today or timezone.localdate())
+    return case_rules.prominent_q(today or timezone.localdate())
 
 
 def _plan_q() -> Q:
