@@ -12,8 +12,8 @@ __all__ = ["NOTICE_SCOPE", "AssignmentNotice", "NoticeStatus", "NoticeTarget"]
 _case_lines = CASE_PART_SCOPE.extra[Role.DEPARTMENT]
 
 # A notice is seen exactly when its case is (the village sees its own village's cases, a department
-# the cases of its lines), and a department also sees every notice addressed to it: the office may
-# assign a case to a department outside the case's category.
+# the cases of its lines and those assigned to it), and a department also sees every notice ever
+# addressed to it, also after an objection moved the case on to another department.
 NOTICE_SCOPE = dataclasses.replace(
     CASE_PART_SCOPE,
     extra={
