@@ -403,9 +403,11 @@ def _chunk_rows(ctx, people, built, rng, stamp) -> dict:
     """The chunk as plain rows, ready to write; ids are chunk-local indexes until the writer
     reserves the real ones (cases' `id` holds the index meanwhile)."""
     person_index = {id(p): i for i, p in enumerate(people)}
-    cases, petitions, links, responsible_rows, events = [], [], [], [], []
-    for index, (case, case_petitions, case_events, responsible) in enumerate(built):
+    for index, (case, _, _, _) in enumerate(built):
         case.id = index
+    extra = [_notice_rows(ctx, built, rng), *_plan_rows(ctx, built, rng, ctx.today)]  # before the values:
+    cases, petitions, links, responsible_rows, events = [], [], [], [], []  # a plan sets the case's text
+    for index, (case, case_petitions, case_events, responsible) in enumerate(built):
         cases.append(_values(Case, case))
         for petition, person in case_petitions:
             links.append((len(petitions), person_index[id(person)]))
@@ -420,7 +422,7 @@ def _chunk_rows(ctx, people, built, rng, stamp) -> dict:
         "links": links,
         "responsible": responsible_rows,
         "events": events,
-        "extra": [_notice_rows(ctx, built, rng), *_plan_rows(ctx, built, rng, ctx.today)],
+        "extra": extra,
     }
 
 
@@ -583,6 +585,7 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
             members.append((case.id, person, "组长" if order == 0 else "成员", order == 0, order))
         judgement = rng.choice(list(PLAN_MEASURES))
         measures, rebound = PLAN_MEASURES[judgement]
+        case.plan = measures  # the ledger's 化稳方案 column reads the case's text
         keep = finished or rng.random() < 0.85
         plans.append((case.id, judgement, measures, rebound if keep else "", now, ctx.clerk_pk))
         due = case.assigned_on

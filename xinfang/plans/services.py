@@ -200,6 +200,8 @@ def plan_save(
     plan.rebound_measures = (rebound_measures or "").strip()
     plan.updated_by = acting_user
     plan.save()
+    # The ledger's 化稳方案 column and its export read the case's own text: keep it the plan's measures.
+    Case.objects.filter(pk=case.pk).update(plan=plan.measures)
     new = {f: getattr(plan, f) for f in fields}
     if old:
         old, new = (

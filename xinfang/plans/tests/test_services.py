@@ -202,3 +202,15 @@ def test_other_towns_and_villages_find_no_case(cast, prominent_case):
             milestone_progress_add(milestone_id=milestone.pk, acting_user=user, text="x")
         assert selectors.milestone_list(user=user, case_id=prominent_case.pk) == []
         assert selectors.plan_get(user=user, case_id=prominent_case.pk) is None
+
+
+def test_the_ledger_shows_the_saved_plans_measures(cast, client_as, prominent_case):
+    plan_save(
+        case_id=prominent_case.pk,
+        acting_user=cast["office"],
+        judgement="hardship",
+        measures="落实临时救助，协调低保评议",
+    )
+    assert Case.objects.get(pk=prominent_case.pk).plan == "落实临时救助，协调低保评议"
+    got = client_as("office").get("/api/v1/cases?view=prominent").json()["items"]
+    assert [c["plan"] for c in got if c["id"] == prominent_case.pk] == ["落实临时救助，协调低保评议"]
