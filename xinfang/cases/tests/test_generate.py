@@ -116,3 +116,44 @@ def test_demo_data_with_worker_processes_on_a_fresh_database(tmp_path):
     )
     assert orphans.fetchone() == (0,)
     assert db.execute("select count(*) from notices_assignmentnotice").fetchone()[0] > 5000
+
+
+def _indexes():
+    from django.db import connection
+
+    from xinfang.notices.models import AssignmentNotice
+
+    tables = [m._meta.db_table for m in (Case, CaseEvent, Petitioner, AssignmentNotice)]
+    with connection.cursor() as cursor:
+        return {
+            t: sorted(
+                (tuple(c["columns"]), c["unique"])
+                for c in connection.introspection.get_constraints(cursor, t).values()
+                if c["index"] or c["unique"]
+            )
+            for t in tables
+        }
+
+
+def test_a_bulk_run_builds_every_index_again_and_a_failed_one_leaves_them(cast, fenjie, monkeypatch):
+    from xinfang.cases import generate
+
+    before = _indexes()
+    assert any(not unique for _, unique in before[Case._meta.db_table])
+    monkeypatch.setattr(generate, "BULK_INDEXES", 1)  # small runs keep their indexes; force the bulk path
+    history_generate(town=fenjie, clerk=cast["office"], cases=300, days=60, seed=3)
+    assert _indexes() == before
+    assert Case.objects.filter(town=fenjie).count() == 300
+
+    real_insert = generate._insert
+
+    def failing(model, columns, rows, indexes):
+        real_insert(model, columns, rows, indexes)
+        if model is CaseEvent:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(generate, "_insert", failing)
+    with pytest.raises(RuntimeError):
+        history_generate(town=fenjie, clerk=cast["office"], cases=300, days=60, seed=4)
+    assert _indexes() == before
+    assert Case.objects.filter(town=fenjie).count() == 300
