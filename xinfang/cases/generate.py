@@ -718,6 +718,7 @@ def _notice_rows(ctx, built, rng) -> tuple:
                     stamp(sent + hours),
                     stamp(acked) if done else None,
                     ctx.unit_users.get(key) if done else None,
+                    "",  # no objections in the generated history: nothing withdrawn
                 )
             )
     columns = [
@@ -731,6 +732,7 @@ def _notice_rows(ctx, built, rng) -> tuple:
         "ack_due_at",
         "acknowledged_at",
         "acknowledged_by_id",
+        "withdrawn_reason",
     ]
     return AssignmentNotice, columns, rows
 

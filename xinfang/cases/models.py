@@ -374,6 +374,8 @@ class CaseEvent(models.Model):
         ("paused_days", "暂停计时天数："),
         ("evidence", "证据："),
         ("name", "文件："),
+        ("department", "原牵头部门："),
+        ("withdrawn", "撤回交办单："),
     ]
 
     def summary(self) -> str:

@@ -17,7 +17,7 @@ from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.scoping import get_scoped_or_404, scope
-from xinfang.notices.services import notices_send
+from xinfang.notices.services import notices_send, notices_withdraw
 from xinfang.org.models import Department, Person
 from xinfang.workcal.services import add_calendar_days, add_working_days
 
@@ -271,11 +271,14 @@ def case_object(*, case_id: int, acting_user, reason: str, expected_version=None
     case.state = CaseState.ACCEPTED
     case.lead_department = None
     case.assigned_on = case.objection_due = None
+    withdrawn = notices_withdraw(
+        case=case, acting_user=acting_user, reason=f"{department or '承办单位'}提出交办异议，事项退回重新交办"
+    )
     _record(
         case,
         user=acting_user,
         kind=CaseEventType.OBJECTED,
-        data={"reason": reason, "department": department},
+        data={"reason": reason, "department": department, "withdrawn": [n.unit_name for n in withdrawn]},
         old_state=old,
     )
     return case

@@ -28,7 +28,10 @@ class NoticeOut(Schema):
     ack_due_at: dt.datetime = Field(..., description="签收时限")
     acknowledged_at: dt.datetime | None
     acknowledged_by: str | None
-    status: str = Field(..., description="pending 待签收、overdue 超时未签收、acknowledged 已签收")
+    status: str = Field(
+        ...,
+        description="pending 待签收、overdue 超时未签收、acknowledged 已签收、withdrawn 已撤回（交办异议）",
+    )
     status_label: str
     timing: str = Field(..., description="已发出多久、剩余或超时多久（中文）")
 

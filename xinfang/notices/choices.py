@@ -10,3 +10,4 @@ class NoticeStatus(models.TextChoices):
     PENDING = "pending", "待签收"
     OVERDUE = "overdue", "超时未签收"
     ACKNOWLEDGED = "acknowledged", "已签收"
+    WITHDRAWN = "withdrawn", "已撤回"

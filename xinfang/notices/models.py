@@ -65,6 +65,10 @@ class AssignmentNotice(models.Model):
         related_name="+",
         verbose_name="签收人",
     )
+    # A notice not yet acknowledged when the line objects to the assignment (交办异议) is withdrawn:
+    # the case goes back to the office, and the next assignment sends new notices.
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("撤回原因", max_length=300, blank=True)
 
     scope = NOTICE_SCOPE
 
@@ -95,6 +99,8 @@ class AssignmentNotice(models.Model):
         return unit.name if unit else ""
 
     def status(self, now) -> str:
+        if self.withdrawn_at is not None:
+            return NoticeStatus.WITHDRAWN
         if self.acknowledged_at is not None:
             return NoticeStatus.ACKNOWLEDGED
         return NoticeStatus.OVERDUE if now > self.ack_due_at else NoticeStatus.PENDING

@@ -25,25 +25,34 @@ def _own_unit(queryset, user):
     return queryset
 
 
+_OPEN = Q(acknowledged_at__isnull=True, withdrawn_at__isnull=True)
+
+
 def _overdue(now) -> Q:
-    return Q(acknowledged_at__isnull=True, ack_due_at__lt=now)
+    return _OPEN & Q(ack_due_at__lt=now)
 
 
 def inbox(*, user, overdue: bool = False, now=None):
     """The notices the user receives (a village or department: their unit's), or for the office
-    every notice of the town; pending first, the nearest deadline first, then the latest signed.
+    every notice of the town; pending first, the nearest deadline first, then the latest signed,
+    withdrawn ones last.
     `overdue`: only the notices not acknowledged in time."""
     queryset = _own_unit(notice_list(user=user), user)
     if overdue:
         queryset = queryset.filter(_overdue(now or timezone.now()))
-    return queryset.order_by(F("acknowledged_at").desc(nulls_first=True), "ack_due_at", "id")
+    return queryset.order_by(
+        F("withdrawn_at").asc(nulls_first=True),
+        F("acknowledged_at").desc(nulls_first=True),
+        "ack_due_at",
+        "id",
+    )
 
 
 def notice_counts(*, user, now=None) -> dict[str, int]:
     """{"pending": not yet acknowledged, "overdue": of those, past their time}, in one query."""
     now = now or timezone.now()
     return _own_unit(scope(AssignmentNotice.objects.all(), user), user).aggregate(
-        pending=Count("pk", filter=Q(acknowledged_at__isnull=True)),
+        pending=Count("pk", filter=_OPEN),
         overdue=Count("pk", filter=_overdue(now)),
     )
 

@@ -22,7 +22,7 @@ from .models import AssignmentNotice
 
 
 class NoticeAlreadyAcknowledged(Exception):
-    """The notice was acknowledged before (409); str() is the Chinese message."""
+    """The notice was acknowledged or withdrawn before (409); str() is the Chinese message."""
 
 
 def requirements_for(case: Case, target: str) -> str:
@@ -99,6 +99,32 @@ def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
 
 
 @transaction.atomic
+def notices_withdraw(*, case: Case, acting_user, reason: str) -> list[AssignmentNotice]:
+    """The case's notices not yet acknowledged are withdrawn (撤回), each with an audit row: called
+    inside the objection's transaction, so that no unit is chased to sign for a case that has gone
+    back to the office; the next assignment sends new ones."""
+    now = timezone.now()
+    notices = list(
+        AssignmentNotice.objects.select_for_update()
+        .filter(case=case, acknowledged_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("village", "department")
+    )
+    for notice in notices:
+        notice.withdrawn_at, notice.withdrawn_reason = now, reason[:300]
+        notice.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        audit_record(
+            event=AuditEventType.UPDATE,
+            user=acting_user,
+            target=notice,
+            town=case.town,
+            old={"withdrawn_at": None},
+            new={"withdrawn_at": now, "withdrawn_reason": notice.withdrawn_reason},
+            detail="撤回交办单",
+        )
+    return notices
+
+
+@transaction.atomic
 def notice_acknowledge(*, notice_id: int, acting_user) -> AssignmentNotice:
     """签收: once, by the receiving unit (the village's clerk, or a user of the department); the time
     and the user are kept.
@@ -112,6 +138,10 @@ def notice_acknowledge(*, notice_id: int, acting_user) -> AssignmentNotice:
     if not notice.is_receiver(acting_user):
         whom = "该村（居）的村干部" if notice.target == NoticeTarget.VILLAGE else "该部门的工作人员"
         raise PermissionDenied(f"该交办单发往{notice.unit_name}，只能由{whom}签收。")
+    if notice.withdrawn_at is not None:
+        raise NoticeAlreadyAcknowledged(
+            f"该交办单已于 {_local(notice.withdrawn_at)} 撤回（{notice.withdrawn_reason}），无需签收。"
+        )
     if notice.acknowledged_at is not None:
         raise NoticeAlreadyAcknowledged(
             f"该交办单已于 {_local(notice.acknowledged_at)} 由{notice.acknowledged_by.display_name}签收，"

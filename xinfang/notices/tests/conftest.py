@@ -37,12 +37,13 @@ def register(cast, *, clerk="office", village_of="village1", category="城乡建
         ).case
 
 
-def assign(cast, case, *, clerk="office", department=None, moment=SENT):
+def assign(cast, case, *, clerk="office", department=None, moment=SENT, accept=True):
     user = cast[clerk]
     village = case.village or user.town.villages.order_by("order").first()
     department = department or Department.objects.filter(town=user.town).order_by("order", "id").first()
     with at(moment):
-        case_accept(case_id=case.pk, acting_user=user)
+        if accept:
+            case_accept(case_id=case.pk, acting_user=user)
         return case_assign(
             case_id=case.pk,
             acting_user=user,
@@ -56,7 +57,8 @@ def assign(cast, case, *, clerk="office", department=None, moment=SENT):
 
 
 def notices_of(case) -> dict[str, AssignmentNotice]:
-    return {n.target: n for n in AssignmentNotice.objects.filter(case=case)}
+    """The case's latest notice to each target."""
+    return {n.target: n for n in AssignmentNotice.objects.filter(case=case).order_by("sent_at", "id")}
 
 
 @pytest.fixture

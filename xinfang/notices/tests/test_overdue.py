@@ -75,3 +75,42 @@ def test_the_receiving_units_see_their_overdue_notices_too(client_as, cast, vill
         assert overdue_units(client_as("village2")) == set()
         home = client_as("village1").get("/").content.decode()
         assert "待签收交办单 <strong>1</strong> 件" in home and "其中超时未签收 <strong>1</strong> 件" in home
+
+
+def test_an_objection_withdraws_the_unsigned_notices_and_reassignment_sends_new_ones(
+    client_as, cast, assigned, village_notice, line_notice
+):
+    from xinfang.audit.models import AuditEvent
+    from xinfang.cases.transitions import case_object
+    from xinfang.notices.models import AssignmentNotice
+    from xinfang.org.models import Department
+
+    from .conftest import assign, notices_of
+
+    with at(SENT + dt.timedelta(hours=2)):
+        notice_acknowledge(notice_id=village_notice.pk, acting_user=cast["village1"])
+    with at(SENT + dt.timedelta(hours=5)):
+        case_object(case_id=assigned.pk, acting_user=cast["dept1"], reason="该事项属于自然资源部门职责")
+    line = AssignmentNotice.objects.get(pk=line_notice.pk)
+    assert line.withdrawn_at is not None and "交办异议" in line.withdrawn_reason
+    assert AssignmentNotice.objects.get(pk=village_notice.pk).withdrawn_at is None  # signed: kept as it was
+    assert AuditEvent.objects.filter(target_id=str(line.pk), detail="撤回交办单").count() == 1
+    with at(DAY_LATER):  # past the 24 hours: a withdrawn notice is not chased
+        assert overdue_units(client_as("office")) == set()
+        item = next(
+            i for i in client_as("dept1").get("/api/v1/notices").json()["items"] if i["id"] == line.pk
+        )
+        assert item["status"] == "withdrawn" and item["status_label"] == "已撤回"
+        response = client_as("dept1").post(f"/api/v1/notices/{line.pk}/acknowledge")
+        assert (
+            response.status_code == 409
+            and "已于" in response.json()["detail"]
+            and "撤回" in response.json()["detail"]
+        )
+        page = client_as("office").get(f"/cases/{assigned.pk}/").content.decode()
+        assert "已撤回" in page and "撤回交办单：镇建设和生态环境局" in page
+    other = Department.objects.filter(town=assigned.town).order_by("order", "id")[1]
+    assign(cast, assigned, department=other, moment=DAY_LATER, accept=False)
+    fresh = notices_of(assigned)
+    assert fresh["department"].department == other and fresh["department"].withdrawn_at is None
+    assert fresh["village"].pk != village_notice.pk
