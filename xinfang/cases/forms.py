@@ -7,9 +7,9 @@ from xinfang.org.models import Category, Person, Village
 from .choices import CaseState, Channel, Level, PetitionKind
 from .imports import MAX_BYTES, NOT_XLSX
 from .models import Case
+from .numbering import case_number_normalize
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
-CASE_CHOICES = 100
 
 
 class PetitionForm(forms.Form):
@@ -45,8 +45,10 @@ class PetitionForm(forms.Form):
     skip_level = forms.ChoiceField(label="越级去向", choices=LEVEL_CHOICES, required=False)
     has_threat = forms.BooleanField(label="扬言", required=False)
     law_related = forms.BooleanField(label="涉法涉诉", required=False)
-    case = forms.ModelChoiceField(
-        label="重复信访：所属事项", queryset=Case.objects.none(), required=False, empty_label="（新事项）"
+    case = forms.CharField(
+        label="重复信访：所属事项编号",
+        max_length=40,
+        required=False,
     )
     # The candidate the clerk ticked in the list the form offers (radio buttons, see _candidates.html).
     candidate = forms.ModelChoiceField(queryset=Case.objects.none(), required=False, widget=forms.HiddenInput)
@@ -58,15 +60,14 @@ class PetitionForm(forms.Form):
         self.fields["matter"].choices = [("", "—")] + [
             (c.name, [(m, m) for m in c.matters]) for c in self.fields["category"].queryset
         ]
-        # Any case in scope validates, but the drop-down offers only the most recent ones: a town with
-        # years of cases must not send them all to the browser.
-        cases = scope(Case.objects.all(), user)
-        self.fields["case"].queryset = cases
-        self.fields["candidate"].queryset = cases
-        recent = cases.order_by("-received_at").only("id", "number", "title")[:CASE_CHOICES]
-        self.fields["case"].widget.choices = [("", "（新事项）")] + [
-            (c.pk, f"{c.number} {c.title}") for c in recent
-        ]
+        self.user = user
+        self.cases = scope(Case.objects.all(), user)
+        self.fields["candidate"].queryset = self.cases
+        self.fields["case"].widget.attrs["placeholder"] = "不填则登记为新事项"
+        example = f"{user.town.case_number_prefix}〔{timezone.localdate().year}〕0012号"
+        self.fields[
+            "case"
+        ].help_text = f"上面没有列出时，按受理告知书上的编号填写，如 {example}；本年的也可只填序号 12。"
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
         for name, field in self.fields.items():
@@ -78,6 +79,21 @@ class PetitionForm(forms.Form):
             else:
                 widget.attrs["class"] = "form-control"
             widget.attrs.setdefault("id", f"id_{name}")
+
+    def clean_case(self) -> Case | None:
+        """The case a repeat petition belongs to, by its number as the clerk types it."""
+        text = self.cleaned_data["case"].strip()
+        if not text:
+            return None
+        year = timezone.localdate().year
+        number = case_number_normalize(text, prefix=self.user.town.case_number_prefix, year=year)
+        case = self.cases.filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(
+                f"没有找到编号为“{number}”的信访事项。请核对受理告知书上的编号（如 "
+                f"{self.user.town.case_number_prefix}〔{year}〕0012号），或留空登记为新事项。"
+            )
+        return case
 
     def add_error(self, field, error):
         super().add_error(field, error)

@@ -29,7 +29,7 @@ from xinfang.org.models import Category, Village
 
 from .choices import Channel, Level, PetitionKind
 from .models import Case
-from .numbering import case_number_format
+from .numbering import case_number_normalize
 from .services import PetitionerIn, PetitionIn, _validate, petition_register
 
 MAX_BYTES = 10 * 1024 * 1024  # a 10,000-row file is about 1 MB
@@ -305,21 +305,9 @@ def _persons(value) -> int:
     return value
 
 
-CASE_NUMBER = re.compile(r"^(?P<prefix>.+?)[〔\[【（(](?P<year>\d{4})[〕\]】）)]0*(?P<seq>\d+)号?$")
-
-
-def _case_number(text: str) -> str:
-    """分信[2026]1号, 分信〔2026〕0001 and the like, written the one way the system numbers cases."""
-    text = re.sub(r"\s+", "", text)
-    match = CASE_NUMBER.match(text)
-    if not match:
-        return text
-    return case_number_format(prefix=match["prefix"], year=int(match["year"]), seq=int(match["seq"]))
-
-
 def _case_number_of(raw: dict) -> str:
     try:
-        return _case_number(_text(raw.get("case")))
+        return case_number_normalize(_text(raw.get("case")))
     except _RowProblem:
         return ""  # reported when the row is read
 
@@ -368,7 +356,7 @@ class _Lookups:
         text = _text(value)
         if not text:
             return None
-        pk = self.cases.get(_case_number(text))
+        pk = self.cases.get(case_number_normalize(text))
         if pk is None:
             raise _RowProblem(f"没有编号为“{text}”的信访事项，或不在您的范围内。新事项请留空。")
         return pk

@@ -5,13 +5,29 @@ locks the row until commit; SQLite (transaction_mode IMMEDIATE) holds the databa
 BEGIN. Either way a second clerk waits for the first to commit, and a rollback returns the number.
 """
 
+import re
+
 from django.db import IntegrityError, transaction
 
 from .models import CaseNumberSequence
 
+CASE_NUMBER = re.compile(r"^(?P<prefix>.+?)[〔\[【（(](?P<year>\d{4})[〕\]】）)]0*(?P<seq>\d+)号?$")
+
 
 def case_number_format(*, prefix: str, year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕{seq:04d}号"
+
+
+def case_number_normalize(text: str, *, prefix: str | None = None, year: int | None = None) -> str:
+    """分信[2026]1号, 分信〔2026〕0001 and the like, written the one way the system numbers cases;
+    with the town's prefix and a year given, a bare sequence number (12, 0012) too."""
+    text = re.sub(r"\s+", "", text)
+    if prefix and year and text.isdigit():
+        return case_number_format(prefix=prefix, year=year, seq=int(text))
+    match = CASE_NUMBER.match(text)
+    if not match:
+        return text
+    return case_number_format(prefix=match["prefix"], year=int(match["year"]), seq=int(match["seq"]))
 
 
 def _next(town, year: int) -> int | None:

@@ -101,27 +101,27 @@ def test_the_list_shows_time_left_on_the_routing_limit(client_as, cast):
     assert client_as("village2").get("/cases/").content.decode().count("事项0") == 0
 
 
-def test_a_repeat_is_linked_from_the_form_and_the_choice_list_stays_short(client_as, cast):
-    from xinfang.cases import forms
-
+def test_a_repeat_is_linked_by_the_number_the_clerk_types(client_as, cast):
     _register(cast, 3)
-    first = Case.objects.order_by("received_at").first()
+    first, second = Case.objects.order_by("received_at")[:2]
     client = client_as("office")
-    page = client.get("/cases/new/").content.decode()
-    assert f'<option value="{first.pk}">{first.number}' in page
-    response = client.post("/cases/new/", form_data(cast, case=first.pk, id_number=""), follow=True)
-    assert "重复信访，已并入" in response.content.decode()
+    # As written on the 受理告知书 in other brackets, without the leading zeros.
+    loose = first.number.replace("〔", "[").replace("〕", "]").replace(f"{first.seq:04d}", str(first.seq))
+    response = client.post("/cases/new/", form_data(cast, case=loose, id_number=""), follow=True)
+    assert f"重复信访，已并入 {first.number}" in response.content.decode()
     first.refresh_from_db()
     assert first.repeat_count == 1
 
-    forms.CASE_CHOICES, saved = 2, forms.CASE_CHOICES
-    try:
-        page = client.get("/cases/new/").content.decode()
-    finally:
-        forms.CASE_CHOICES = saved
-    assert (
-        f'<option value="{first.pk}">{first.number}' not in page
-    )  # the oldest is not offered, but still accepted when posted
+    # This year's cases by the sequence number alone.
+    response = client.post("/cases/new/", form_data(cast, case=str(second.seq), id_number=""), follow=True)
+    assert f"重复信访，已并入 {second.number}" in response.content.decode()
+
+    count = Case.objects.count()
+    response = client.post("/cases/new/", form_data(cast, case="分信〔2026〕9999号", title="留着的事项"))
+    page = response.content.decode()
+    assert response.status_code == 200 and Case.objects.count() == count
+    assert "没有找到编号为“分信〔2026〕9999号”的信访事项" in page
+    assert 'value="分信〔2026〕9999号"' in page and 'value="留着的事项"' in page  # the form keeps it
 
 
 def test_a_petitioner_who_came_twice_is_named_once_in_the_list(client_as, cast):
