@@ -424,7 +424,9 @@ def _chunk_rows(ctx, people, built, rng, stamp) -> dict:
             petition.case_id = index
             petitions.append(_values(Petition, petition))
         responsible_rows += [(index, pk) for pk in responsible]
-        events += [(index, kind, stamp(at), user, _payload(data)) for kind, at, user, data in case_events]
+        events += [
+            (index, str(kind), stamp(at), user, _payload(data)) for kind, at, user, data in case_events
+        ]
     return {
         "people": [_values(Petitioner, p) for p in people],
         "cases": cases,
@@ -482,6 +484,12 @@ def _payload(data: dict) -> str:
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _plain(value):
+    """A choice (an enum member) as its plain text: a str subclass costs an enum lookup to unpickle
+    in the writer and an adapter lookup in the database driver."""
+    return None if value is None else str(value)
 
 
 def _day_text(value):
@@ -579,6 +587,7 @@ def _spec(model):
             "DateField": _day_text if connection.vendor == "sqlite" else None,
         }
         adapters["JSONField"] = _json
+        adapters["CharField"] = _plain
         convert = [
             (i, adapters[f.get_internal_type()])
             for i, f in enumerate(fields)
@@ -709,7 +718,7 @@ def _notice_rows(ctx, built, rng) -> tuple:
             rows.append(
                 (
                     case.id,
-                    target,
+                    str(target),
                     key[1] if target == NoticeTarget.VILLAGE else None,
                     key[1] if target == NoticeTarget.DEPARTMENT else None,
                     text,
