@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -194,16 +194,26 @@ def history_generate(
         chunks = pool.imap(_chunk, args)
     else:
         chunks = map(_chunk, args)
+    # SQLite checks each foreign key as a row is written, a lookup per key and row; outside a
+    # transaction (where the setting can change) the run turns that off and checks the written
+    # tables once at the end instead (PRAGMA foreign_key_check), before its commit.
+    check_later = connection.vendor == "sqlite" and not connection.in_atomic_block
     try:
-        return _write(town, clerk, received, chunks)
+        if check_later:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA foreign_keys = OFF")
+        return _write(town, clerk, received, chunks, check_later)
     finally:
+        if check_later:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA foreign_keys = ON")
         if pool is not None:
             pool.terminate()
         _CTX = None
 
 
 @transaction.atomic
-def _write(town, clerk, received, chunks) -> GenerateResult:
+def _write(town, clerk, received, chunks, check_foreign_keys: bool = False) -> GenerateResult:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # a large page cache: the indexes of 100,000 cases stay in memory
             cursor.execute("PRAGMA cache_size = -262144")
@@ -282,6 +292,8 @@ def _write(town, clerk, received, chunks) -> GenerateResult:
         for state, n in states.items():
             result.states[state] = result.states.get(state, 0) + n
     indexes.restore()
+    if check_foreign_keys:
+        _foreign_keys_check(indexes.seen)
     audit_record(
         event=AuditEventType.CREATE,
         user=clerk,
@@ -527,6 +539,15 @@ def _reserve_ids(model, count: int) -> list[int]:
 BULK_INDEXES = 20_000
 
 
+def _foreign_keys_check(tables) -> None:
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"PRAGMA foreign_key_check({connection.ops.quote_name(table)})")
+            broken = cursor.fetchall()
+            if broken:
+                raise IntegrityError(f"{table}: {len(broken)} rows point to no row, e.g. {broken[0]}")
+
+
 class _Indexes:
     """For a big run, a written table's secondary (non-unique) indexes are dropped before its
     first rows and built again at the end: one sort per index instead of a B-tree insert per row,
@@ -535,14 +556,16 @@ class _Indexes:
 
     def __init__(self, bulk: bool):
         self.bulk = bulk
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # the tables written
         self.dropped: list[str] = []
 
     def off(self, model) -> None:
         table = model._meta.db_table
-        if not self.bulk or table in self.seen:
+        if table in self.seen:
             return
         self.seen.add(table)
+        if not self.bulk:
+            return
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute(

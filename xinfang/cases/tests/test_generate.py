@@ -157,3 +157,24 @@ def test_a_bulk_run_builds_every_index_again_and_a_failed_one_leaves_them(cast, 
         history_generate(town=fenjie, clerk=cast["office"], cases=300, days=60, seed=4)
     assert _indexes() == before
     assert Case.objects.filter(town=fenjie).count() == 300
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "sqlite",
+    reason="SQLite only: PostgreSQL keeps checking foreign keys during the run",
+)
+def test_a_row_pointing_to_no_case_fails_the_check_that_ends_a_run(cast, fenjie):
+    from django.db import IntegrityError, connection
+
+    from xinfang.cases import generate
+
+    history_generate(town=fenjie, clerk=cast["office"], cases=20, days=30, seed=5)
+    generate._foreign_keys_check({CaseEvent._meta.db_table, Case._meta.db_table})  # all in order
+    with connection.cursor() as cursor:  # the key is checked at commit, so the test can write it
+        cursor.execute(
+            f"INSERT INTO {CaseEvent._meta.db_table} (case_id, kind, at, data) "
+            "VALUES (987654, 'registered', '2026-01-01 00:00:00', '{}')"
+        )
+    with pytest.raises(IntegrityError, match="cases_caseevent: 1 rows point to no row"):
+        generate._foreign_keys_check({CaseEvent._meta.db_table})
+    CaseEvent.objects.filter(case_id=987654).delete()  # the test's own teardown checks keys too
