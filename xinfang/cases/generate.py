@@ -681,7 +681,7 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
         measures, rebound = PLAN_MEASURES[judgement]
         case.plan = measures  # the ledger's 化稳方案 column reads the case's text
         keep = finished or rng.random() < 0.85
-        plans.append((case.id, judgement, measures, rebound if keep else "", now, ctx.clerk_pk))
+        plans.append((case.id, judgement, measures, rebound if keep else "", now, ctx.clerk_pk, 1))
         due = case.assigned_on
         for order, title in enumerate(MILESTONES[: 2 + int(rng.random() * 3)]):
             due = due + dt.timedelta(days=7 + int(rng.random() * 20))
@@ -696,7 +696,15 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
         (TaskForceMember, ["case_id", "person_id", "role", "is_leader", "order"], members),
         (
             CasePlan,
-            ["case_id", "judgement", "measures", "rebound_measures", "updated_at", "updated_by_id"],
+            [
+                "case_id",
+                "judgement",
+                "measures",
+                "rebound_measures",
+                "updated_at",
+                "updated_by_id",
+                "version",
+            ],
             plans,
         ),
         (

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 from xinfang.cases.choices import OPEN_STATES
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import case_get
+from xinfang.cases.transitions import EditConflict
 from xinfang.core.schemas import ErrorOut
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
@@ -14,7 +15,14 @@ from xinfang.org.models import Person
 from . import rules, selectors
 from .choices import Judgement
 from .models import Milestone, MilestoneProgress
-from .services import milestone_add, milestone_done, milestone_progress_add, plan_save, task_force_set
+from .services import (
+    milestone_add,
+    milestone_done,
+    milestone_progress_add,
+    plan_save,
+    task_force_set,
+    task_force_version,
+)
 
 router = Router(tags=["一案一策"])
 JUDGEMENT_HELP = "三到位一处理：" + "、".join(f"{value} {label}" for value, label in Judgement.choices)
@@ -41,6 +49,9 @@ class MemberIn(Schema):
 
 class TaskForceIn(Schema):
     members: list[MemberIn]
+    version: str | None = Field(
+        None, description="读取时的 version；专班已被他人修改时拒绝保存（409），不填则不检查"
+    )
 
 
 class MemberOut(Schema):
@@ -54,12 +65,16 @@ class MemberOut(Schema):
 class TaskForceOut(Schema):
     case: int
     members: list[MemberOut]
+    version: str = Field(..., description="专班的版本，保存时原样带回以免覆盖他人的修改")
 
 
 class PlanIn(Schema):
     judgement: str = Field(..., description=JUDGEMENT_HELP)
     measures: str = Field(..., description="化解稳控措施")
     rebound_measures: str = Field("", description="防反弹措施")
+    version: int | None = Field(
+        None, description="读取时的 version（尚无方案为 0）；方案已被他人修改时拒绝保存（409），不填则不检查"
+    )
 
 
 class ProgressOut(Schema):
@@ -90,6 +105,7 @@ class PlanOut(Schema):
     rebound_measures: str
     updated_at: dt.datetime | None
     updated_by: str | None
+    version: int = Field(..., description="方案的版本（尚无方案为 0），保存时原样带回以免覆盖他人的修改")
     five_haves: FiveHavesOut
     missing: list[str] = Field(..., description="“五有”尚缺的项目")
     milestones: list[MilestoneOut]
@@ -145,6 +161,7 @@ def _plan(user, case: Case) -> dict:
         "rebound_measures": plan.rebound_measures if plan else "",
         "updated_at": plan.updated_at if plan else None,
         "updated_by": plan.updated_by.display_name if plan and plan.updated_by_id else None,
+        "version": plan.version if plan else 0,
         "five_haves": five_haves_out(case),
         "missing": rules.five_haves_missing(case),
         "milestones": [
@@ -155,9 +172,10 @@ def _plan(user, case: Case) -> dict:
 
 
 def _task_force(user, case: Case) -> dict:
-    members = selectors.task_force_list(user=user, case_id=case.pk)
+    members = list(selectors.task_force_list(user=user, case_id=case.pk))
     return {
         "case": case.pk,
+        "version": task_force_version(members),
         "members": [
             {
                 "person": m.person_id,
@@ -178,14 +196,17 @@ def plan_detail(request, case_id: int):
 
 @router.put(
     "/cases/{case_id}/plan",
-    response={200: PlanOut, 403: ErrorOut},
+    response={200: PlanOut, 403: ErrorOut, 409: ErrorOut},
     summary="保存化稳方案（三到位一处理研判、措施、防反弹措施）",
 )
 def plan_update(request, case_id: int, body: PlanIn):
+    data = body.model_dump()
     try:
-        plan_save(case_id=case_id, acting_user=request.user, **body.model_dump())
+        plan_save(case_id=case_id, acting_user=request.user, expected_version=data.pop("version"), **data)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
+    except EditConflict as exc:
+        return Status(409, {"detail": str(exc)})
     return _plan(request.user, case_get(user=request.user, pk=case_id))
 
 
@@ -196,7 +217,7 @@ def task_force_detail(request, case_id: int):
 
 @router.put(
     "/cases/{case_id}/task-force",
-    response={200: TaskForceOut, 403: ErrorOut},
+    response={200: TaskForceOut, 403: ErrorOut, 409: ErrorOut},
     summary="设置工作专班（整体替换；恰好一名组长）",
 )
 def task_force_update(request, case_id: int, body: TaskForceIn):
@@ -208,9 +229,13 @@ def task_force_update(request, case_id: int, body: TaskForceIn):
             raise ValidationError({"members": f"人员 {m.person} 不存在或不在本镇。"})
         members.append((people[m.person], m.role, m.is_leader))
     try:
-        task_force_set(case_id=case.pk, acting_user=request.user, members=members)
+        task_force_set(
+            case_id=case.pk, acting_user=request.user, members=members, expected_version=body.version
+        )
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
+    except EditConflict as exc:
+        return Status(409, {"detail": str(exc)})
     return _task_force(request.user, case)
 
 

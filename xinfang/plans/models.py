@@ -61,6 +61,8 @@ class CasePlan(models.Model):
     updated_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="修改人"
     )
+    # Raised by each save: a form or API call that saw an older version is refused, not written over.
+    version = models.PositiveIntegerField("版本", default=1)
 
     scope = CASE_PART_SCOPE
 

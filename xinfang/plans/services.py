@@ -20,6 +20,7 @@ from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.choices import CaseEventType, CaseState
 from xinfang.cases.models import Case, CaseEvent
+from xinfang.cases.transitions import EditConflict
 from xinfang.core.scoping import get_scoped_or_404
 
 from .choices import Judgement
@@ -117,11 +118,37 @@ def _members_text(rows) -> str:
     return "；".join(f"{role}：{'、'.join(names)}" for role, names in groups.items())
 
 
+def task_force_version(members) -> str:
+    """The task force as a user saw it: its rows' ids (a save replaces every row, so any change
+    gives new ids); "" for none."""
+    return "-".join(str(m.pk) for m in sorted(members, key=lambda m: m.pk))
+
+
+def _changed_by(case: Case, kind: str) -> str:
+    event = (
+        CaseEvent.objects.filter(case=case, kind=kind).select_related("user").order_by("-at", "-id").first()
+    )
+    if event is None:
+        return ""
+    who = event.user.display_name if event.user_id else "他人"
+    return f"已被{who}于 {timezone.localtime(event.at):%m-%d %H:%M} 修改"
+
+
 @transaction.atomic
-def task_force_set(*, case_id: int, acting_user, members: list[tuple]) -> list[TaskForceMember]:
+def task_force_set(
+    *, case_id: int, acting_user, members: list[tuple], expected_version: str | None = None
+) -> list[TaskForceMember]:
     """工作专班: replaces the case's task force with `members`, a list of (person, role, is_leader).
-    Exactly one member leads it; a member's role defaults to 组长 or 成员."""
+    Exactly one member leads it; a member's role defaults to 组长 or 成员. With `expected_version`
+    (task_force_version of what the user saw), a task force changed since is refused (EditConflict)."""
     case = _case_for_edit(case_id, acting_user)
+    if expected_version is not None:
+        current = task_force_version(case.task_force.all())
+        if current != expected_version:
+            raise EditConflict(
+                f"工作专班在您打开之后{_changed_by(case, CaseEventType.TASK_FORCE_SET) or '已被他人修改'}，"
+                "为避免覆盖，本次未保存。请查看最新的专班名单，确认后再保存。"
+            )
     if not members:
         raise ValidationError({"members": "请至少填写一名专班成员，并指定其中一名为组长。"})
     if len(members) > TASK_FORCE_MAX:
@@ -172,11 +199,25 @@ def task_force_set(*, case_id: int, acting_user, members: list[tuple]) -> list[T
 
 @transaction.atomic
 def plan_save(
-    *, case_id: int, acting_user, judgement: str, measures: str, rebound_measures: str = ""
+    *,
+    case_id: int,
+    acting_user,
+    judgement: str,
+    measures: str,
+    rebound_measures: str = "",
+    expected_version: int | None = None,
 ) -> CasePlan:
     """化稳方案: the judgement of 三到位一处理 and the measures (both required), and the rebound-
-    prevention measures (防反弹措施, may follow later)."""
+    prevention measures (防反弹措施, may follow later). With `expected_version` (the plan's version
+    the user saw, 0 for none yet), a plan saved since is refused (EditConflict)."""
     case = _case_for_edit(case_id, acting_user)
+    plan = CasePlan.objects.filter(case=case).select_related("updated_by").first()
+    if expected_version is not None and expected_version != (plan.version if plan else 0):
+        who = plan.updated_by.display_name if plan.updated_by_id else "他人"
+        raise EditConflict(
+            f"化稳方案在您打开之后已被{who}于 {timezone.localtime(plan.updated_at):%m-%d %H:%M} 修改，"
+            "为避免覆盖，本次未保存。请查看最新方案，确认后再保存。"
+        )
     errors = {}
     if judgement not in Judgement.values:
         errors["judgement"] = "请选择三到位一处理的研判结论：诉求合理、诉求无理、生活困难或违法行为。"
@@ -190,15 +231,15 @@ def plan_save(
             errors.update({f: ms[0] for f, ms in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    plan = CasePlan.objects.filter(case=case).first()
     created = plan is None
-    plan = plan or CasePlan(case=case)
+    plan = plan or CasePlan(case=case, version=0)
     fields = ("judgement", "measures", "rebound_measures")
     old = None if created else {f: getattr(plan, f) for f in fields}
     plan.judgement = judgement
     plan.measures = measures.strip()
     plan.rebound_measures = (rebound_measures or "").strip()
     plan.updated_by = acting_user
+    plan.version += 1
     plan.save()
     # The ledger's 化稳方案 column and its export read the case's own text: keep it the plan's measures.
     Case.objects.filter(pk=case.pk).update(plan=plan.measures)

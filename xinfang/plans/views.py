@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.choices import WORK_ROLES
 from xinfang.cases.models import Case
+from xinfang.cases.transitions import EditConflict
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
 from xinfang.web.access import roles_required
@@ -40,6 +41,9 @@ def _run(request, case_pk: int, *, form: str, label: str, anchor: str, data: dic
         for problems in exc.message_dict.values():
             for problem in problems:
                 messages.error(request, f"{label}未保存：{problem}")
+        request.session[form_key(case_pk)] = {"form": form, **data}
+    except EditConflict as exc:
+        messages.error(request, f"{label}未保存：{exc}")
         request.session[form_key(case_pk)] = {"form": form, **data}
     except PermissionDenied as exc:
         messages.error(request, str(exc))
@@ -78,7 +82,9 @@ def task_force_save(request, case_pk: int):
             if not row["person"]:
                 raise ValidationError({"members": f"第 {int(row['index']) + 1} 行填写了职务，请选择人员。"})
             members.append((_person(request.user, row["person"]), row["role"], row["index"] == leader))
-        task_force_set(case_id=case_pk, acting_user=request.user, members=members)
+        task_force_set(
+            case_id=case_pk, acting_user=request.user, members=members, expected_version=post.get("version")
+        )
 
     return _run(
         request,
@@ -96,6 +102,7 @@ def task_force_save(request, case_pk: int):
 @roles_required(*WORK_ROLES)
 def plan_update(request, case_pk: int):
     data = {k: request.POST.get(k, "") for k in ("judgement", "measures", "rebound_measures")}
+    seen = request.POST.get("version", "")
     return _run(
         request,
         case_pk,
@@ -103,7 +110,12 @@ def plan_update(request, case_pk: int):
         label="化稳方案",
         anchor="plan-plan",
         data=data,
-        call=lambda: plan_save(case_id=case_pk, acting_user=request.user, **data),
+        call=lambda: plan_save(
+            case_id=case_pk,
+            acting_user=request.user,
+            expected_version=int(seen) if seen.isdigit() else None,
+            **data,
+        ),
         done="化稳方案已保存。",
     )
 

@@ -7,7 +7,7 @@ from xinfang.org.models import Person
 
 from .. import rules, selectors
 from ..choices import FIVE_HAVES, JUDGEMENT_HINTS, Judgement
-from ..services import TASK_FORCE_MAX, can_edit
+from ..services import TASK_FORCE_MAX, can_edit, task_force_version
 from ..views import form_key
 
 register = template.Library()
@@ -58,7 +58,9 @@ def case_plan(context, case):
         "prominent": rules.is_prominent(case, today),
         "open": case.state in OPEN_STATES,
         "members": members,
+        "task_force_version": task_force_version(members),
         "plan": plan,
+        "plan_version": plan.version if plan else 0,
         "hint": JUDGEMENT_HINTS.get(plan.judgement, "") if plan else "",
         "hints": [(value, label, JUDGEMENT_HINTS[value]) for value, label in Judgement.choices],
         "milestones": milestones,

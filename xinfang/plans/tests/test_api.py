@@ -111,3 +111,21 @@ def test_other_towns_and_villages_get_404(client_as, cast, prominent_case):
     assert not CasePlan.objects.exists() and not TaskForceMember.objects.exists()
     assert Milestone.objects.count() == 1 and not MilestoneProgress.objects.exists()
     assert client_as("county").get(f"{url}/plan").status_code == 200  # reads across towns
+
+
+def test_the_api_refuses_a_plan_or_task_force_saved_meanwhile(client_as, cast, prominent_case):
+    api = client_as("office")
+    url = f"/api/v1/cases/{prominent_case.pk}"
+    seen = api.get(f"{url}/plan").json()["version"]
+    body = {"judgement": "reasonable", "measures": "组织双方调解", "version": seen}
+    assert api.put(f"{url}/plan", body, content_type="application/json").status_code == 200
+    response = api.put(f"{url}/plan", {**body, "measures": "另一个方案"}, content_type="application/json")
+    assert response.status_code == 409 and "已被" in response.json()["detail"]
+    assert api.get(f"{url}/plan").json()["measures"] == "组织双方调解"
+
+    team = api.get(f"{url}/task-force").json()["version"]
+    leader = cast["village1"].village.contact_leader_id
+    body = {"members": [{"person": leader, "is_leader": True}], "version": team}
+    assert api.put(f"{url}/task-force", body, content_type="application/json").status_code == 200
+    response = api.put(f"{url}/task-force", body, content_type="application/json")
+    assert response.status_code == 409 and "工作专班在您打开之后" in response.json()["detail"]

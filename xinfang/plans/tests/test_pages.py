@@ -145,3 +145,41 @@ def test_other_towns_and_villages_get_404_and_readers_403(client_as, cast, promi
     another = assigned(cast, prominent=True)
     office = client_as("office")
     assert office.post(f"/cases/{another.pk}/plan/milestones/{milestone.pk}/done/").status_code == 404
+
+
+def test_two_people_editing_the_plan_the_second_is_told_and_nothing_is_overwritten(client_as, prominent_case):
+    village, office = client_as("village1"), client_as("office")
+    assert 'name="version" value="0"' in page(village, prominent_case)  # both open the empty form
+    first = {
+        "judgement": "reasonable",
+        "measures": "组织双方调解",
+        "rebound_measures": "每月回访",
+        "version": "0",
+    }
+    village.post(f"/cases/{prominent_case.pk}/plan/", first)
+    second = {"judgement": "hardship", "measures": "申请临时救助", "rebound_measures": "", "version": "0"}
+    html = office.post(f"/cases/{prominent_case.pk}/plan/", second, follow=True).content.decode()
+    assert "化稳方案未保存：化稳方案在您打开之后已被" in html and "为避免覆盖，本次未保存" in html
+    assert "申请临时救助</textarea>" in html  # what the second typed is kept in the form
+    plan = CasePlan.objects.get(case=prominent_case)
+    assert (plan.judgement, plan.measures, plan.version) == ("reasonable", "组织双方调解", 1)
+    assert 'name="version" value="1"' in html  # having seen the saved plan, the second may save
+    office.post(
+        f"/cases/{prominent_case.pk}/plan/", {**second, "rebound_measures": "每月回访", "version": "1"}
+    )
+    plan.refresh_from_db()
+    assert (plan.measures, plan.version) == ("申请临时救助", 2)
+
+
+def test_a_task_force_changed_meanwhile_is_not_replaced(client_as, cast, prominent_case):
+    village = cast["village1"].village
+    url = f"/cases/{prominent_case.pk}/plan/task-force/"
+    seen = 'name="version" value=""'
+    assert seen in page(client_as("office"), prominent_case)
+    client_as("village1").post(url, {"person_0": village.contact_leader_id, "leader": "0", "version": ""})
+    mine = {"person_0": village.party_head_id, "leader": "0", "version": ""}
+    html = client_as("office").post(url, mine, follow=True).content.decode()
+    assert "工作专班未保存：工作专班在您打开之后已被" in html
+    assert [m.person_id for m in TaskForceMember.objects.filter(case=prominent_case)] == [
+        village.contact_leader_id
+    ]
