@@ -10,3 +10,11 @@ from .health import HEARTBEAT_KEY
 def consumer_heartbeat():
     """Lets /healthz tell whether a consumer is running (it writes at least once a minute)."""
     HUEY.storage.put_data(HEARTBEAT_KEY, str(time.time()).encode())
+
+
+@periodic_task(crontab(hour="3", minute="17"))
+def planner_stats_nightly():
+    """Fresh planner statistics every night, for the day's new cases (see core.dbstats)."""
+    from .dbstats import planner_stats_refresh
+
+    planner_stats_refresh()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from xinfang.accounts.demo import DEMO_ACCOUNTS, demo_accounts_ensure
 from xinfang.cases.generate import history_generate
 from xinfang.cases.models import Case
+from xinfang.core.dbstats import planner_stats_refresh
 from xinfang.org.loader import town_load
 from xinfang.org.models import Town
 
@@ -41,3 +42,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成演示信访事项 {made.cases} 件（信访 {made.petitions} 次），各办理环节都有。"
             )
+            planner_stats_refresh()
