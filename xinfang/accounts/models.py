@@ -117,13 +117,15 @@ def _hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def user_for(self, raw: str):
-        token = (
+        # key_hash is unique: no ORDER BY (first() would add one, a third of this lookup's time).
+        found = list(
             self.filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
             .select_related("user__town__time_limits")
-            .first()
+            .order_by()[:1]
         )
-        if token is None:
+        if not found:
             return None
+        token = found[0]
         # One write per minute at most, so a busy integration does not write on every call.
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

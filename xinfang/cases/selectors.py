@@ -117,6 +117,8 @@ def petition_list_for_case(*, user, case: Case):
 def repeat_candidates(*, user, id_number: str = "", village=None, category=None, exclude: Case | None = None):
     """Cases a new petition may belong to: the petitioner's own first, then the same village and
     category in recent weeks."""
+    if not id_number and (village is None or category is None):
+        return []  # nothing to look by (and the scoped query costs a millisecond to build)
     cases = scope(Case.objects.all(), user).select_related("village", "category")
     if exclude is not None:
         cases = cases.exclude(pk=exclude.pk)
