@@ -639,6 +639,12 @@ def _values(model, row: _Row) -> list:
 def _insert(model, columns: list[str], rows: list[tuple], indexes: "_Indexes") -> None:
     indexes.off(model)
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":  # COPY: one stream instead of a statement per row
+        table = f"{quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
