@@ -105,7 +105,7 @@ def notices_withdraw(*, case: Case, acting_user, reason: str) -> list[Assignment
     back to the office; the next assignment sends new ones."""
     now = timezone.now()
     notices = list(
-        AssignmentNotice.objects.select_for_update()
+        AssignmentNotice.objects.select_for_update(of=("self",))
         .filter(case=case, acknowledged_at__isnull=True, withdrawn_at__isnull=True)
         .select_related("village", "department")
     )
