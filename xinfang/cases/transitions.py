@@ -243,6 +243,38 @@ def case_assign(
 
 
 @transaction.atomic
+def case_set_resolve_by(
+    *, case_id: int, acting_user, resolve_by: dt.date | None, reason: str, expected_version=None
+) -> Case:
+    """调整解决时限: the office moves the date set at assignment (the joint meeting or the owner's
+    plan asks for another), with a reason; the statutory handling limit is not touched by this."""
+    case = _locked(case_id, acting_user, expected_version)
+    _require(case, ACTIVE_STATES, "调整解决时限")
+    if resolve_by is None:
+        raise TransitionInvalid({"resolve_by": "请填写新的解决时限。"})
+    today = timezone.localdate()
+    if resolve_by < today:
+        raise TransitionInvalid({"resolve_by": f"新的解决时限不能早于今天（{today:%Y-%m-%d}）。"})
+    if resolve_by == case.resolve_by:
+        raise TransitionInvalid({"resolve_by": f"解决时限已是 {resolve_by:%Y-%m-%d}，无需调整。"})
+    reason = _text(reason, "reason", "请说明调整解决时限的理由（如联席会议决定、化稳方案调整）。", limit=200)
+    old, before = case.state, case.resolve_by
+    case.resolve_by = resolve_by
+    _record(
+        case,
+        user=acting_user,
+        kind=CaseEventType.RESOLVE_BY_CHANGED,
+        data={
+            "text": f"解决时限由 {before:%Y-%m-%d} 调整为 {resolve_by:%Y-%m-%d}" if before else "",
+            "resolve_by": resolve_by.isoformat(),
+            "reason": reason,
+        },
+        old_state=old,
+    )
+    return case
+
+
+@transaction.atomic
 def case_mark_major(*, case_id: int, acting_user, reason: str, expected_version=None) -> Case:
     """特殊重大事项: where the town's rules say so, its owner is then named by the joint meeting."""
     case = _locked(case_id, acting_user, expected_version)
@@ -898,6 +930,13 @@ ACTIONS: dict[str, Action] = {
         OFFICE,
         frozenset({CaseState.VERIFYING}),
         lambda d, u: {"approve": _bool(d.get("approve", True)), "reason": d.get("reason", "")},
+    ),
+    "set_resolve_by": Action(
+        "调整解决时限",
+        case_set_resolve_by,
+        OFFICE,
+        ACTIVE_STATES,
+        lambda d, u: {"resolve_by": _date(d.get("resolve_by"), "resolve_by"), "reason": d.get("reason", "")},
     ),
     "mark_major": Action(
         "标记特殊重大事项",

@@ -293,3 +293,32 @@ def test_an_accusation_is_hidden_from_the_accused(as_, client_as, cast):
     case.accused_persons.add(leader.person)
     assert client_as("leader1").get(f"/api/v1/cases/{case.pk}").status_code == 404
     assert client_as("office").get(f"/api/v1/cases/{case.pk}").status_code == 200
+
+
+def test_the_office_moves_the_resolve_by_date_with_a_reason_and_the_clock_stays(as_, client_as, cast):
+    office = partial(as_, "office")
+    with on("2026-08-03"):
+        case = register(cast)
+        ok(act(office, case, "accept"))
+        ok(act(office, case, "assign", **assign_body(cast, case), resolve_by="2026-09-15"))
+    with on("2026-09-01"):
+        assert act(office, case, "set_resolve_by", resolve_by="2026-11-30").status_code == 422  # no reason
+        past = act(office, case, "set_resolve_by", resolve_by="2026-08-31", reason="联席会议决定")
+        assert past.status_code == 422 and "不能早于今天（2026-09-01）" in past.json()["errors"][0]["message"]
+        refused = act(partial(as_, "dept1"), case, "set_resolve_by", resolve_by="2026-11-30", reason="x")
+        assert refused.status_code == 403
+        case.refresh_from_db()
+        assert case.resolve_by == dt.date(2026, 9, 15)
+        handling_due = case.handling_due
+        out = ok(
+            act(office, case, "set_resolve_by", resolve_by="2026-11-30", reason="联席会议决定分两期兑付")
+        )
+    assert out["resolve_by"] == "2026-11-30"
+    case.refresh_from_db()
+    assert case.resolve_by == dt.date(2026, 11, 30) and case.handling_due == handling_due
+    event = CaseEvent.objects.filter(case=case, kind="resolve_by_changed").get()
+    assert event.summary() == "解决时限由 2026-09-15 调整为 2026-11-30；理由：联席会议决定分两期兑付"
+    assert AuditEvent.objects.filter(target_id=str(case.pk), detail="调整解决时限").exists()
+    with on("2026-09-01"):
+        page = client_as("office").get(f"/cases/{case.pk}/").content.decode()
+    assert "调整解决时限" in page and "解决时限由 2026-09-15 调整为 2026-11-30" in page
