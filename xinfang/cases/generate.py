@@ -765,6 +765,7 @@ def _notice_rows(ctx, built, rng) -> tuple:
                     stamp(acked) if done else None,
                     ctx.unit_users.get(key) if done else None,
                     "",  # no objections in the generated history: nothing withdrawn
+                    "{}",  # no snapshot: the 交办单 shows the case as it is
                 )
             )
     columns = [
@@ -779,6 +780,7 @@ def _notice_rows(ctx, built, rng) -> tuple:
         "acknowledged_at",
         "acknowledged_by_id",
         "withdrawn_reason",
+        "snapshot",
     ]
     return AssignmentNotice, columns, rows
 

@@ -23,24 +23,31 @@ def _text(value: str) -> str:
     return (value or "").strip().rstrip("。")
 
 
-def notice_items(notice: AssignmentNotice) -> list[str]:
-    """The numbered items of the notice, in the order of the form."""
-    case = notice.case
+def case_items(case) -> list[list[str]]:
+    """What the notice says of the case, as [label, text] pairs: taken when the notice is sent and
+    kept with it (AssignmentNotice.snapshot)."""
     leader = case.lead_leader
     leader_text = (
         f"{leader.name}（{leader.title}）" if leader and leader.title else (leader.name if leader else "")
     )
     items = [
-        ("事项摘要", f"{_text(case.title)}。{_text(case.content)}"),
-        ("信访人（姓名）", case.petitioner_label or "—"),
-        ("包案领导", leader_text or "—"),
-        ("牵头部门", case.lead_department.name if case.lead_department_id else "—"),
-        ("责任人", case.responsible_label or "—"),
-        ("解决时限", chinese_date(case.resolve_by) if case.resolve_by else "—"),
-        ("办理要求", _text(notice.requirements)),
+        ["事项摘要", f"{_text(case.title)}。{_text(case.content)}"],
+        ["信访人（姓名）", case.petitioner_label or "—"],
+        ["包案领导", leader_text or "—"],
+        ["牵头部门", case.lead_department.name if case.lead_department_id else "—"],
+        ["责任人", case.responsible_label or "—"],
+        ["解决时限", chinese_date(case.resolve_by) if case.resolve_by else "—"],
     ]
     if case.plan.strip():
-        items.append(("化稳方案", _text(case.plan)))
+        items.append(["化稳方案", _text(case.plan)])
+    return items
+
+
+def notice_items(notice: AssignmentNotice) -> list[str]:
+    """The numbered items of the notice, in the order of the form: the case as it was sent (as it
+    is now for notices from before snapshots were kept), the requirements, the time to sign."""
+    about = [tuple(item) for item in notice.snapshot.get("items") or case_items(notice.case)]
+    items = [*about[:6], ("办理要求", _text(notice.requirements)), *about[6:]]
     items.append(
         (
             "签收时限",

@@ -68,6 +68,9 @@ class AssignmentNotice(models.Model):
     # A notice not yet acknowledged when the line objects to the assignment (交办异议) is withdrawn:
     # the case goes back to the office, and the next assignment sends new notices.
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    # The case as it was sent (owner, responsible persons, deadline, plan …): the 交办单 is a record
+    # of what the unit was asked, not of what the case says today.
+    snapshot = models.JSONField("交办时的事项情况", default=dict, blank=True)
     withdrawn_reason = models.CharField("撤回原因", max_length=300, blank=True)
 
     scope = NOTICE_SCOPE

@@ -18,6 +18,7 @@ from xinfang.cases.models import Case, CaseEvent
 from xinfang.core.scoping import get_scoped_or_404
 
 from .choices import NoticeTarget
+from .documents import case_items
 from .models import AssignmentNotice
 
 
@@ -67,6 +68,7 @@ def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
         notice = AssignmentNotice.objects.create(
             case=case,
             target=target,
+            snapshot={"items": case_items(case)},
             requirements=requirements_for(case, target),
             sent_at=now,
             sent_by=acting_user,

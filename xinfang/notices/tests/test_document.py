@@ -77,3 +77,20 @@ def test_a_notice_signed_before_the_unit_had_an_account_names_no_signer(client_a
     AssignmentNotice.objects.filter(pk=village_notice.pk).update(acknowledged_at=SENT + dt.timedelta(hours=3))
     text = paragraphs(client_as("office").get(f"/notices/{village_notice.pk}/document.docx"))
     assert text[-1].startswith(f"签收：（{cast['village1'].village.name}），二〇二六年")
+
+
+def test_the_notice_keeps_the_case_as_it_was_sent(client_as, cast, assigned, line_notice):
+    from xinfang.cases.models import Case
+    from xinfang.cases.transitions import case_set_resolve_by
+
+    with at(SENT + dt.timedelta(days=1)):
+        case_set_resolve_by(
+            case_id=assigned.pk,
+            acting_user=cast["office"],
+            resolve_by=dt.date(2026, 11, 30),
+            reason="联席会议决定",
+        )
+    Case.objects.filter(pk=assigned.pk).update(plan="改为司法确认后一次兑付")
+    text = paragraphs(client_as("office").get(f"/notices/{line_notice.pk}/document.docx"))
+    assert text[9] == "六、解决时限：二〇二六年九月三十日。"  # what the unit was asked, not today's date
+    assert text[11] == "八、化稳方案：先行核算补偿差额，分期兑付。"
