@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from .choices import NoticeStatus
 
 
@@ -21,7 +23,7 @@ def timing_text(notice, now: dt.datetime) -> str:
     """The notice's time in one phrase: how long it took, how long is left, or how late it is."""
     status = notice.status(now)
     if status == NoticeStatus.WITHDRAWN:
-        return f"{notice.withdrawn_at:%Y-%m-%d %H:%M} 撤回：{notice.withdrawn_reason}"
+        return f"{timezone.localtime(notice.withdrawn_at):%Y-%m-%d %H:%M} 撤回：{notice.withdrawn_reason}"
     if status == NoticeStatus.ACKNOWLEDGED:
         took = duration_text(notice.acknowledged_at - notice.sent_at)
         if notice.acknowledged_at > notice.ack_due_at:

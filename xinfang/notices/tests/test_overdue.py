@@ -101,6 +101,7 @@ def test_an_objection_withdraws_the_unsigned_notices_and_reassignment_sends_new_
             i for i in client_as("dept1").get("/api/v1/notices").json()["items"] if i["id"] == line.pk
         )
         assert item["status"] == "withdrawn" and item["status_label"] == "已撤回"
+        assert item["timing"].startswith("2026-08-04 15:00 撤回：")  # local time, as sent at 10:00
         response = client_as("dept1").post(f"/api/v1/notices/{line.pk}/acknowledge")
         assert (
             response.status_code == 409
