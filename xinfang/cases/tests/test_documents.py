@@ -72,19 +72,11 @@ def test_a_notice_for_the_wrong_state_or_out_of_scope_is_refused(client_as, cast
 
 
 def _handled(cast, case):
-    from xinfang.cases.transitions import case_assign, case_extend, case_reply
-    from xinfang.org.models import Person
+    from xinfang.cases.testing import accept_and_assign
+    from xinfang.cases.transitions import case_extend, case_reply
 
-    village = cast["village1"].village
     with time_machine.travel(dt.datetime(2026, 8, 4, 10, tzinfo=SHANGHAI), tick=False):
-        case_accept(case_id=case.pk, acting_user=cast["office"])
-        case_assign(
-            case_id=case.pk,
-            acting_user=cast["office"],
-            lead_department=cast["dept1"].department,
-            lead_leader=village.contact_leader,
-            responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
-        )
+        accept_and_assign(cast, case)
     with time_machine.travel(dt.datetime(2026, 9, 10, 10, tzinfo=SHANGHAI), tick=False):
         case_extend(
             case_id=case.pk,

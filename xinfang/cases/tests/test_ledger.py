@@ -13,8 +13,8 @@ from django.utils import timezone
 from xinfang.audit.models import AuditEvent
 from xinfang.cases.models import Case
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
-from xinfang.cases.transitions import case_accept, case_assign, case_mark_prominent
-from xinfang.org.models import Person
+from xinfang.cases.testing import accept_and_assign
+from xinfang.cases.transitions import case_accept, case_mark_prominent
 
 pytestmark = pytest.mark.django_db
 
@@ -88,16 +88,7 @@ def test_the_filters_narrow_the_ledger(client_as, cast, town_cases):
 def test_the_owner_filter_follows_the_assignment(client_as, cast, town_cases):
     case = town_cases["扬言事项"]
     village = cast["village1"].village
-    case_accept(case_id=case.pk, acting_user=cast["office"])
-    case_assign(
-        case_id=case.pk,
-        acting_user=cast["office"],
-        lead_department=cast["dept1"].department,
-        lead_leader=village.contact_leader,
-        responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
-        plan="上门稳控",
-        override_reason="扬言事项，经 11 月联席会议确定包案领导",
-    )
+    accept_and_assign(cast, case, plan="上门稳控", override_reason="扬言事项，经 11 月联席会议确定包案领导")
     got = client_as("office").get(f"/api/v1/cases?owner={village.contact_leader_id}").json()
     assert [c["number"] for c in got["items"]] == [case.number]
     assert (

@@ -7,8 +7,8 @@ from django.utils import timezone
 from xinfang.attachments.tests.files import docx_bytes, upload
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
-from xinfang.cases.transitions import case_accept, case_assign, case_mark_prominent
-from xinfang.org.models import Person
+from xinfang.cases.testing import accept_and_assign
+from xinfang.cases.transitions import case_mark_prominent
 from xinfang.plans.services import plan_save, task_force_set
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +37,7 @@ def _petition(cast, case_id=None):
 def case(cast):
     case = _petition(cast).case
     village = cast["village1"].village
-    case_accept(case_id=case.pk, acting_user=cast["office"])
-    case_assign(
-        case_id=case.pk,
-        acting_user=cast["office"],
-        lead_department=cast["dept1"].department,
-        lead_leader=village.contact_leader,
-        responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
-    )
+    accept_and_assign(cast, case)
     case_mark_prominent(case_id=case.pk, acting_user=cast["office"], reason="涉及多户")
     # A prominent case: the five haves (五有) are in place, so only the evidence is in question here.
     task_force_set(

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
-from xinfang.cases.transitions import case_accept, case_assign
+from xinfang.cases.testing import accept_and_assign
 from xinfang.notices.choices import NoticeTarget
 from xinfang.notices.models import AssignmentNotice
 from xinfang.org.models import Category, Department
@@ -38,18 +38,19 @@ def register(cast, *, clerk="office", village_of="village1", category="城乡建
 
 
 def assign(cast, case, *, clerk="office", department=None, moment=SENT, accept=True):
+    """The case's village (or the clerk's town's first) owns it; the town's first department leads."""
     user = cast[clerk]
     village = case.village or user.town.villages.order_by("order").first()
     department = department or Department.objects.filter(town=user.town).order_by("order", "id").first()
     with at(moment):
-        if accept:
-            case_accept(case_id=case.pk, acting_user=user)
-        return case_assign(
-            case_id=case.pk,
-            acting_user=user,
-            lead_department=department,
-            lead_leader=village.contact_leader,
-            responsible_persons=[village.party_head, village.cadre],
+        return accept_and_assign(
+            cast,
+            case,
+            clerk=clerk,
+            village=village,
+            department=department,
+            responsible=[village.party_head, village.cadre],
+            accept=accept,
             plan="先行核算补偿差额，分期兑付",
             resolve_by=dt.date(2026, 9, 30),
             override_reason="由联系该村的领导包案，便于属地稳控",  # used only where the rules propose another

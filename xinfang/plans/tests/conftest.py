@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from xinfang.cases.models import Case
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
-from xinfang.cases.transitions import case_accept, case_assign, case_mark_prominent
-from xinfang.org.models import Category, Person
+from xinfang.cases.testing import accept_and_assign
+from xinfang.cases.transitions import case_mark_prominent
+from xinfang.org.models import Category
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -34,16 +35,8 @@ def register(cast, *, village_of: str = "village1", title: str = "土地流转�
 def assigned(cast, *, prominent: bool, village_of: str = "village1") -> Case:
     """A case accepted and assigned to the village's contact leader (leader1 for village1)."""
     case = register(cast, village_of=village_of)
-    village = cast[village_of].village
-    case_accept(case_id=case.pk, acting_user=cast["office"])
-    case_assign(
-        case_id=case.pk,
-        acting_user=cast["office"],
-        lead_department=cast["dept1"].department,
-        lead_leader=village.contact_leader,
-        responsible_persons=list(Person.objects.filter(pk=village.party_head_id)),
-        override_reason="由联系该村的领导包案，便于属地稳控",  # used only where the rules propose another
-    )
+    # the override reason is used only where the rules propose another owner
+    accept_and_assign(cast, case, village_of=village_of, override_reason="由联系该村的领导包案，便于属地稳控")
     if prominent:
         case_mark_prominent(case_id=case.pk, acting_user=cast["office"], reason="涉及多户")
     return Case.objects.get(pk=case.pk)
