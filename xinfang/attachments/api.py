@@ -1,7 +1,6 @@
 import datetime as dt
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -67,12 +66,7 @@ def attachment_create(
     kind: Annotated[str, Form(description=KIND_HELP)],
     note: Annotated[str, Form(max_length=500, description="说明")] = "",
 ):
-    try:
-        attachment = attachment_add(
-            case_id=case_id, acting_user=request.user, file=file, kind=kind, note=note
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
+    attachment = attachment_add(case_id=case_id, acting_user=request.user, file=file, kind=kind, note=note)
     return Status(201, _attachment(attachment))
 
 

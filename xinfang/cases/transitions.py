@@ -16,6 +16,7 @@ from django.utils import timezone
 from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.notices.services import notices_send, notices_withdraw
 from xinfang.org.models import Department, Person
@@ -31,10 +32,6 @@ PROGRESS_MAX = 300
 
 class TransitionRefused(Exception):
     """The case is not in a state that allows this step (409)."""
-
-
-class EditConflict(Exception):
-    """Somebody else changed the case since the user loaded it (409)."""
 
 
 class TransitionForbidden(Exception):

@@ -1,5 +1,6 @@
 """The API at /api/v1/: bearer tokens for integrations, the session for the pages, Chinese errors."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -8,7 +9,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from xinfang.accounts.models import ApiToken
 
-from .errors import zh_message
+from .errors import EditConflict, zh_message
 
 
 class BearerToken(HttpBearer):
@@ -67,6 +68,18 @@ def on_service_error(request, exc: DjangoValidationError):
         errors = [{"field": "body", "message": m} for m in exc.messages]
     summary = "；".join(e["message"] for e in errors[:5])
     return api.create_response(request, {"detail": f"输入有误：{summary}", "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc: PermissionDenied):
+    """A service refused the user's role (its message says who may): 403 for every router."""
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=403)
+
+
+@api.exception_handler(EditConflict)
+def on_conflict(request, exc: EditConflict):
+    """Somebody else saved since the user read it: 409, nothing written."""
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=409)
 
 
 @api.exception_handler(AuthenticationError)

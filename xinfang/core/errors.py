@@ -1,4 +1,11 @@
-"""Chinese messages for validation errors, shared by the town loader and the API."""
+"""Chinese messages for validation errors, shared by the town loader and the API, and the edit
+conflict every app's services raise."""
+
+
+class EditConflict(Exception):
+    """Somebody else saved the object since the user loaded it: nothing is written (409); str() is
+    the Chinese message."""
+
 
 MESSAGES = {
     "missing": "此项必填，但没有填写",

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -89,8 +88,6 @@ def notice_index(request, filters: Query[NoticeFilters]):
 def notice_ack(request, notice_id: int):
     try:
         notice = notice_acknowledge(notice_id=notice_id, acting_user=request.user)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
     except NoticeAlreadyAcknowledged as exc:
         return Status(409, {"detail": str(exc)})
     return _notice(notice, timezone.now())

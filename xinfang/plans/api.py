@@ -1,13 +1,12 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from xinfang.cases.choices import OPEN_STATES
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import case_get
-from xinfang.cases.transitions import EditConflict
 from xinfang.core.schemas import ErrorOut
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
@@ -201,12 +200,7 @@ def plan_detail(request, case_id: int):
 )
 def plan_update(request, case_id: int, body: PlanIn):
     data = body.model_dump()
-    try:
-        plan_save(case_id=case_id, acting_user=request.user, expected_version=data.pop("version"), **data)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except EditConflict as exc:
-        return Status(409, {"detail": str(exc)})
+    plan_save(case_id=case_id, acting_user=request.user, expected_version=data.pop("version"), **data)
     return _plan(request.user, case_get(user=request.user, pk=case_id))
 
 
@@ -228,14 +222,7 @@ def task_force_update(request, case_id: int, body: TaskForceIn):
         if m.person not in people:
             raise ValidationError({"members": f"人员 {m.person} 不存在或不在本镇。"})
         members.append((people[m.person], m.role, m.is_leader))
-    try:
-        task_force_set(
-            case_id=case.pk, acting_user=request.user, members=members, expected_version=body.version
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except EditConflict as exc:
-        return Status(409, {"detail": str(exc)})
+    task_force_set(case_id=case.pk, acting_user=request.user, members=members, expected_version=body.version)
     return _task_force(request.user, case)
 
 
@@ -245,12 +232,7 @@ def task_force_update(request, case_id: int, body: TaskForceIn):
     summary="添加工作节点（锚定序时）",
 )
 def milestone_create(request, case_id: int, body: MilestoneIn):
-    try:
-        milestone = milestone_add(
-            case_id=case_id, acting_user=request.user, title=body.title, due_on=body.due_on
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
+    milestone = milestone_add(case_id=case_id, acting_user=request.user, title=body.title, due_on=body.due_on)
     return Status(201, _milestone(milestone, entries=[]))
 
 
@@ -260,12 +242,9 @@ def milestone_create(request, case_id: int, body: MilestoneIn):
     summary="填报工作节点的进展",
 )
 def milestone_progress(request, milestone_id: int, body: ProgressIn):
-    try:
-        entry = milestone_progress_add(
-            milestone_id=milestone_id, acting_user=request.user, text=body.text, on=body.on
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
+    entry = milestone_progress_add(
+        milestone_id=milestone_id, acting_user=request.user, text=body.text, on=body.on
+    )
     return Status(201, _progress(entry))
 
 
@@ -275,10 +254,7 @@ def milestone_progress(request, milestone_id: int, body: ProgressIn):
     summary="标记工作节点完成",
 )
 def milestone_complete(request, milestone_id: int, body: DoneIn):
-    try:
-        milestone_done(milestone_id=milestone_id, acting_user=request.user, on=body.on)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
+    milestone_done(milestone_id=milestone_id, acting_user=request.user, on=body.on)
     milestone = get_scoped_or_404(Milestone.objects.select_related("case"), request.user, pk=milestone_id)
     entries = scope(MilestoneProgress.objects.filter(milestone=milestone), request.user).select_related("by")
     return _milestone(milestone, entries=list(entries.order_by("on", "id")))

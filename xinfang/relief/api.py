@@ -1,7 +1,6 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema, Status
 
 from xinfang.audit.choices import AuditEventType
@@ -121,10 +120,7 @@ def relief_index(request, case_id: int):
     summary="录入专项救助（联席办、镇领导、村（居）可录入；其他角色只读，返回 403）",
 )
 def relief_create(request, case_id: int, body: ReliefIn):
-    try:
-        relief = relief_record(case_id=case_id, acting_user=request.user, **body.dict())
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
+    relief = relief_record(case_id=case_id, acting_user=request.user, **body.dict())
     return Status(201, _relief(relief))
 
 
