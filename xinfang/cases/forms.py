@@ -65,9 +65,8 @@ class PetitionForm(forms.Form):
         self.fields["candidate"].queryset = self.cases
         self.fields["case"].widget.attrs["placeholder"] = "不填则登记为新事项"
         example = f"{user.town.case_number_prefix}〔{timezone.localdate().year}〕0012号"
-        self.fields[
-            "case"
-        ].help_text = f"上面没有列出时，按受理告知书上的编号填写，如 {example}；本年的也可只填序号 12。"
+        hint = f"上面没有列出时，按受理告知书上的编号填写，如 {example}；本年的也可只填序号 12。"
+        self.fields["case"].help_text = hint
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
         for name, field in self.fields.items():

@@ -3,6 +3,7 @@ import time
 from huey import crontab
 from huey.contrib.djhuey import HUEY, periodic_task
 
+from .dbstats import planner_stats_refresh
 from .health import HEARTBEAT_KEY
 
 
@@ -15,6 +16,4 @@ def consumer_heartbeat():
 @periodic_task(crontab(hour="3", minute="17"))
 def planner_stats_nightly():
     """Fresh planner statistics every night, for the day's new cases (see core.dbstats)."""
-    from .dbstats import planner_stats_refresh
-
     planner_stats_refresh()

@@ -20,6 +20,7 @@ from xinfang.core.scoping import get_scoped_or_404
 from .choices import NoticeTarget
 from .documents import case_items
 from .models import AssignmentNotice
+from .timing import local_text
 
 
 class NoticeAlreadyAcknowledged(Exception):
@@ -43,10 +44,6 @@ def requirements_for(case: Case, target: str) -> str:
         "条线办理：请你单位作为牵头部门，按照“属地管理、谁主管谁负责”的原则依法依规办理，"
         "落实化稳方案，在解决时限内作出处理意见并书面答复信访人，" + report + objection
     )
-
-
-def _local(moment: dt.datetime) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 @transaction.atomic
@@ -82,7 +79,7 @@ def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
             at=now,
             user=acting_user,
             data={
-                "text": f"发往{notice.unit_name}（{label}），请于 {_local(due)} 前签收",
+                "text": f"发往{notice.unit_name}（{label}），请于 {local_text(due)} 前签收",
                 "notice": notice.pk,
                 "target": target,
                 "ack_due_at": due.isoformat(),
@@ -142,11 +139,11 @@ def notice_acknowledge(*, notice_id: int, acting_user) -> AssignmentNotice:
         raise PermissionDenied(f"该交办单发往{notice.unit_name}，只能由{whom}签收。")
     if notice.withdrawn_at is not None:
         raise NoticeAlreadyAcknowledged(
-            f"该交办单已于 {_local(notice.withdrawn_at)} 撤回（{notice.withdrawn_reason}），无需签收。"
+            f"该交办单已于 {local_text(notice.withdrawn_at)} 撤回（{notice.withdrawn_reason}），无需签收。"
         )
     if notice.acknowledged_at is not None:
         raise NoticeAlreadyAcknowledged(
-            f"该交办单已于 {_local(notice.acknowledged_at)} 由{notice.acknowledged_by.display_name}签收，"
+            f"该交办单已于 {local_text(notice.acknowledged_at)} 由{notice.acknowledged_by.display_name}签收，"
             "无需重复签收。"
         )
     now = timezone.now()

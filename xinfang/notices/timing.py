@@ -7,6 +7,11 @@ from django.utils import timezone
 from .choices import NoticeStatus
 
 
+def local_text(moment: dt.datetime) -> str:
+    """2026-08-04 15:00, in the town's time."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 def duration_text(delta: dt.timedelta) -> str:
     """2 天 3 小时, 5 小时 20 分钟, 12 分钟, 不到 1 分钟."""
     minutes = max(int(delta.total_seconds() // 60), 0)
@@ -23,7 +28,7 @@ def timing_text(notice, now: dt.datetime) -> str:
     """The notice's time in one phrase: how long it took, how long is left, or how late it is."""
     status = notice.status(now)
     if status == NoticeStatus.WITHDRAWN:
-        return f"{timezone.localtime(notice.withdrawn_at):%Y-%m-%d %H:%M} 撤回：{notice.withdrawn_reason}"
+        return f"{local_text(notice.withdrawn_at)} 撤回：{notice.withdrawn_reason}"
     if status == NoticeStatus.ACKNOWLEDGED:
         took = duration_text(notice.acknowledged_at - notice.sent_at)
         if notice.acknowledged_at > notice.ack_due_at:
