@@ -20,7 +20,7 @@ from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.choices import CaseEventType, CaseState
 from xinfang.cases.models import Case, CaseEvent
-from xinfang.cases.transitions import EditConflict
+from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404
 
 from .choices import Judgement
@@ -124,14 +124,16 @@ def task_force_version(members) -> str:
     return "-".join(str(m.pk) for m in sorted(members, key=lambda m: m.pk))
 
 
-def _changed_by(case: Case, kind: str) -> str:
+def _conflict(case: Case, kind: str, what: str, then: str) -> EditConflict:
+    """The refusal of a save based on an older `what`, naming who saved it last and when."""
     event = (
         CaseEvent.objects.filter(case=case, kind=kind).select_related("user").order_by("-at", "-id").first()
     )
-    if event is None:
-        return ""
-    who = event.user.display_name if event.user_id else "他人"
-    return f"已被{who}于 {timezone.localtime(event.at):%m-%d %H:%M} 修改"
+    by = "已被他人修改"
+    if event is not None:
+        who = event.user.display_name if event.user_id else "他人"
+        by = f"已被{who}于 {timezone.localtime(event.at):%m-%d %H:%M} 修改"
+    return EditConflict(f"{what}在您打开之后{by}，为避免覆盖，本次未保存。{then}")
 
 
 @transaction.atomic
@@ -143,11 +145,9 @@ def task_force_set(
     (task_force_version of what the user saw), a task force changed since is refused (EditConflict)."""
     case = _case_for_edit(case_id, acting_user)
     if expected_version is not None:
-        current = task_force_version(case.task_force.all())
-        if current != expected_version:
-            raise EditConflict(
-                f"工作专班在您打开之后{_changed_by(case, CaseEventType.TASK_FORCE_SET) or '已被他人修改'}，"
-                "为避免覆盖，本次未保存。请查看最新的专班名单，确认后再保存。"
+        if task_force_version(case.task_force.all()) != expected_version:
+            raise _conflict(
+                case, CaseEventType.TASK_FORCE_SET, "工作专班", "请查看最新的专班名单，确认后再保存。"
             )
     if not members:
         raise ValidationError({"members": "请至少填写一名专班成员，并指定其中一名为组长。"})
@@ -211,13 +211,9 @@ def plan_save(
     prevention measures (防反弹措施, may follow later). With `expected_version` (the plan's version
     the user saw, 0 for none yet), a plan saved since is refused (EditConflict)."""
     case = _case_for_edit(case_id, acting_user)
-    plan = CasePlan.objects.filter(case=case).select_related("updated_by").first()
+    plan = CasePlan.objects.filter(case=case).first()
     if expected_version is not None and expected_version != (plan.version if plan else 0):
-        who = plan.updated_by.display_name if plan.updated_by_id else "他人"
-        raise EditConflict(
-            f"化稳方案在您打开之后已被{who}于 {timezone.localtime(plan.updated_at):%m-%d %H:%M} 修改，"
-            "为避免覆盖，本次未保存。请查看最新方案，确认后再保存。"
-        )
+        raise _conflict(case, CaseEventType.PLAN_SAVED, "化稳方案", "请查看最新方案，确认后再保存。")
     errors = {}
     if judgement not in Judgement.values:
         errors["judgement"] = "请选择三到位一处理的研判结论：诉求合理、诉求无理、生活困难或违法行为。"

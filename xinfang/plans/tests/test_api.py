@@ -118,6 +118,8 @@ def test_the_api_refuses_a_plan_or_task_force_saved_meanwhile(client_as, cast, p
     url = f"/api/v1/cases/{prominent_case.pk}"
     seen = api.get(f"{url}/plan").json()["version"]
     body = {"judgement": "reasonable", "measures": "组织双方调解", "version": seen}
+    stale = api.put(f"{url}/plan", {**body, "version": 7}, content_type="application/json")
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]  # no plan yet, none to name
     assert api.put(f"{url}/plan", body, content_type="application/json").status_code == 200
     response = api.put(f"{url}/plan", {**body, "measures": "另一个方案"}, content_type="application/json")
     assert response.status_code == 409 and "已被" in response.json()["detail"]
