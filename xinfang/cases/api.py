@@ -9,7 +9,7 @@ from xinfang.core.schemas import ErrorOut
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
-from . import selectors
+from . import rules, selectors
 from .models import Case
 from .ownership import ownership_propose
 from .services import PetitionerIn, PetitionIn, petition_register
@@ -26,6 +26,7 @@ router = Router(tags=["信访事项"])
 
 ChannelName = Literal["letter", "visit", "phone", "online", "referral"]
 LevelName = Literal["county", "city", "province", "national"]
+DeliveryWayName = Literal["in_person", "post", "electronic", "left", "announced"]
 
 
 class PetitionerBody(Schema):
@@ -58,8 +59,14 @@ class PetitionBody(Schema):
 class CaseOut(Schema):
     id: int
     number: str
-    state: str
+    state: str = Field(..., description="办理状态（法定程序）")
     state_label: str
+    resolution: str = Field(
+        ..., description="化解状态：open 在办、stabilized 稳控、submitted 报送化解待销号、resolved 已化解"
+    )
+    resolution_label: str
+    concluded_unresolved: bool = Field(..., description="已办结未化解：法定程序已办结、仍在突出问题台账上")
+    delivered_on: dt.date | None = Field(None, description="处理意见书送达日期")
     title: str
     village: str | None
     category: str | None
@@ -133,6 +140,10 @@ def _case(c: Case) -> dict:
         "number": c.number,
         "state": c.state,
         "state_label": c.get_state_display(),
+        "resolution": c.resolution,
+        "resolution_label": c.get_resolution_display(),
+        "concluded_unresolved": bool(c.ledger_from) and rules.concluded_unresolved(c),
+        "delivered_on": c.delivered_on,
         "title": c.title,
         "village": c.village.name if c.village_id else None,
         "category": c.category.name if c.category_id else None,
@@ -271,6 +282,17 @@ class ActionBody(Schema):
         "", description="rate：对办理单位的评价"
     )
     approve: bool = Field(True, description="verify：true 销号，false 退回（须填 reason）")
+    delivered_on: dt.date | None = Field(
+        None, description="reply、review_answer：当场送达时的送达日期（评价期、申请复查期自此起算）"
+    )
+    delivery_way: DeliveryWayName | Literal[""] = Field("", description="reply、review_answer：送达方式")
+    way: DeliveryWayName | Literal[""] = Field(
+        "",
+        description="deliver：送达方式（日期用 on）：in_person 直接、post 邮寄、electronic 电子、"
+        "left 留置、announced 公告",
+    )
+    organ: str = Field("", description="to_legal：导入的法律程序及机关，如“县人民法院 民事诉讼”")
+    signed_on: dt.date | None = Field(None, description="resolve：调解协议书或停诉息访承诺书的签订日期")
 
 
 class ActionOut(Schema):
@@ -312,13 +334,28 @@ class CaseFilters(Schema):
         "all", description="all 全部、prominent 突出问题台账、resolved 已化解"
     )
     q: str = Field("", description="编号、事项或信访人姓名包含")
-    state: str | None = Field(None, description="状态，或 open 表示在办")
+    state: str | None = Field(
+        None, description="办理状态，或 open 表示在办（法定程序未完结或突出问题未化解）"
+    )
+    resolution: Literal["open", "stabilized", "submitted", "resolved"] | None = Field(
+        None, description="化解状态"
+    )
     village: int | None = None
     category: int | None = None
     owner: int | None = Field(None, description="包案领导 id")
     channel: ChannelName | None = None
     flag: (
-        Literal["repeat", "collective", "skip_level", "threat", "rebound", "backlog", "law_related"] | None
+        Literal[
+            "repeat",
+            "collective",
+            "skip_level",
+            "threat",
+            "rebound",
+            "backlog",
+            "concluded_unresolved",
+            "law_related",
+        ]
+        | None
     ) = None
     overdue: bool = False
     sort: Literal["-number", "number", "due", "-received", "received", "village", "state", "-repeat"] = (
@@ -336,6 +373,7 @@ def case_index(request, filters: Query[CaseFilters]):
             "view": filters.view,
             "q": filters.q.strip(),
             "state": filters.state,
+            "resolution": filters.resolution,
             "village_id": filters.village,
             "category_id": filters.category,
             "owner_id": filters.owner,

@@ -33,12 +33,29 @@ class CaseState(models.TextChoices):
     RATED = "rated", "已评价"
     REVIEW = "review", "复查中"
     RE_REVIEW = "re_review", "复核中"
-    CLOSED = "closed", "已终结"
-    STABILIZED = "stabilized", "已稳控"
-    VERIFYING = "verifying", "化解待销号"
-    RESOLVED = "resolved", "已化解"
+    CLOSED = "closed", "已办结终结"
+    LEGAL = "legal", "已导入法律程序"
 
 
+class Resolution(models.TextChoices):
+    """The campaign's track beside the statutory one (不得以程序性办结代替实体性解决): a case is at one
+    point on each. Only 对账销号 of evidence of 化解 takes a case to RESOLVED; a rebound takes it back."""
+
+    OPEN = "open", "在办"
+    STABILIZED = "stabilized", "稳控"
+    SUBMITTED = "submitted", "报送化解·待销号"
+    RESOLVED = "resolved", "已化解·防反弹"
+
+
+class DeliveryWay(models.TextChoices):
+    IN_PERSON = "in_person", "直接送达"
+    POST = "post", "邮寄送达"
+    ELECTRONIC = "electronic", "电子送达"
+    LEFT = "left", "留置送达"
+    ANNOUNCED = "announced", "公告送达"
+
+
+# The statutory track still runs: a step of it is due.
 OPEN_STATES = frozenset(
     {
         CaseState.REGISTERED,
@@ -50,11 +67,9 @@ OPEN_STATES = frozenset(
         CaseState.RATED,
         CaseState.REVIEW,
         CaseState.RE_REVIEW,
-        CaseState.STABILIZED,
-        CaseState.VERIFYING,
     }
 )
-# Accepted and in somebody's hands: the steps of handling and the campaign apply.
+# Accepted and in somebody's hands on the statutory track.
 ACTIVE_STATES = frozenset(
     {
         CaseState.ASSIGNED,
@@ -64,9 +79,14 @@ ACTIVE_STATES = frozenset(
         CaseState.RATED,
         CaseState.REVIEW,
         CaseState.RE_REVIEW,
-        CaseState.STABILIZED,
     }
 )
+# Procedurally concluded (办结): the opinion is out, or the matter has left for the courts. Not 化解.
+CONCLUDED_STATES = frozenset({CaseState.REPLIED, CaseState.RATED, CaseState.CLOSED, CaseState.LEGAL})
+# Past assignment, whatever the statutory track says: the campaign's steps (稳控, 化解) apply.
+CAMPAIGN_STATES = ACTIVE_STATES | {CaseState.CLOSED, CaseState.LEGAL}
+# Where the resolution track is still in hand.
+UNRESOLVED = frozenset({Resolution.OPEN, Resolution.STABILIZED, Resolution.SUBMITTED})
 
 
 class CaseEventType(models.TextChoices):
@@ -89,6 +109,8 @@ class CaseEventType(models.TextChoices):
     RE_REVIEW_ANSWERED = "re_review_answered", "复核答复（终结）"
     CLOSED = "closed", "办结终结"
     STABILIZED = "stabilized", "稳控"
+    DELIVERED = "delivered", "送达处理意见书"
+    TO_LEGAL = "to_legal", "导入法律程序"
     RESOLVE_SUBMITTED = "resolve_submitted", "报送化解"
     VERIFIED = "verified", "对账销号"
     VERIFY_REFUSED = "verify_refused", "销号退回"

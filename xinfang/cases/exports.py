@@ -6,7 +6,7 @@ import tempfile
 import xlsxwriter
 
 from . import rules
-from .choices import CaseState
+from .choices import CaseState, Resolution
 
 COLUMNS = [
     ("序号", 6),
@@ -21,7 +21,8 @@ COLUMNS = [
     ("解决时限", 12),
     ("当前期限", 12),
     ("最新进展", 36),
-    ("状态", 12),
+    ("办理状态", 12),
+    ("化解状态", 14),
     ("突出问题情形", 24),
 ]
 
@@ -29,13 +30,12 @@ COLUMNS = [
 def ledger_rows(cases, *, town, today):
     """One list of cell values per case, in the order of COLUMNS (without the running number)."""
     states = dict(CaseState.choices)
+    resolutions = dict(Resolution.choices)
     for c in cases.iterator(chunk_size=2000):
         due = c.due_on
         due_text = ""
         if due:
-            due_text = f"{due:%Y-%m-%d}" + (
-                "（已超期）" if due < today and c.state not in ("resolved", "closed") else ""
-            )
+            due_text = f"{due:%Y-%m-%d}" + ("（已超期）" if due < today and rules.in_hand(c, today) else "")
         yield [
             c.number,
             c.petitioner_label,
@@ -49,6 +49,8 @@ def ledger_rows(cases, *, town, today):
             due_text,
             (f"{c.last_progress_on:%m-%d} " if c.last_progress_on else "") + c.last_progress,
             states[c.state],
+            resolutions[c.resolution]
+            + ("（已办结未化解）" if rules.concluded_unresolved(c) and c.ledger_from else ""),
             "、".join(rules.prominent_reasons(c, town, today)) if town else "",
         ]
 

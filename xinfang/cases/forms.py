@@ -4,7 +4,7 @@ from django.utils import timezone
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Person, Village
 
-from .choices import CaseState, Channel, Level, PetitionKind
+from .choices import CaseState, Channel, Level, PetitionKind, Resolution
 from .imports import MAX_BYTES, NOT_XLSX
 from .models import Case
 from .numbering import case_number_normalize
@@ -113,6 +113,7 @@ FLAG_CHOICES = [
     ("threat", "扬言"),
     ("rebound", "化解后反弹"),
     ("backlog", "积案"),
+    ("concluded_unresolved", "已办结未化解"),
     ("law_related", "涉法涉诉"),
 ]
 SORT_CHOICES = [
@@ -132,7 +133,10 @@ class CaseFilterForm(forms.Form):
 
     view = forms.ChoiceField(label="台账", choices=LEDGER_VIEWS, required=False)
     q = forms.CharField(label="编号或事项", required=False, max_length=60)
-    state = forms.ChoiceField(label="状态", required=False)
+    state = forms.ChoiceField(label="办理状态", required=False)
+    resolution = forms.ChoiceField(
+        label="化解状态", choices=[("", "全部化解状态"), *Resolution.choices], required=False
+    )
     village = forms.ModelChoiceField(label="村（居）", queryset=Village.objects.none(), required=False)
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none(), required=False)
     owner = forms.ModelChoiceField(label="包案领导", queryset=Person.objects.none(), required=False)
@@ -145,7 +149,7 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [
             ("", "全部状态"),
-            ("open", "在办（未化解、未终结）"),
+            ("open", "在办（法定程序未完结，或突出问题未化解）"),
             *CaseState.choices,
         ]
         self.fields["village"].queryset = scope(Village.objects.all(), user)
@@ -174,6 +178,7 @@ class CaseFilterForm(forms.Form):
             "view": data.get("view") or "all",
             "q": (data.get("q") or "").strip(),
             "state": data.get("state") or "",
+            "resolution": data.get("resolution") or "",
             "village_id": data["village"].pk if data.get("village") else None,
             "category_id": data["category"].pk if data.get("category") else None,
             "owner_id": data["owner"].pk if data.get("owner") else None,

@@ -33,7 +33,8 @@ from xinfang.workcal.services import add_calendar_days, add_working_days
 from . import rules
 from .choices import CaseEventType as Ev
 from .choices import CaseState as St
-from .choices import Channel, Decision, Level, Rating
+from .choices import Channel, Decision, DeliveryWay, Level, Rating
+from .choices import Resolution as Res
 from .models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
 from .numbering import case_number_format
 from .ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
@@ -392,7 +393,7 @@ def _chunk(args) -> tuple[list, list, dict]:
             )
             if when > ctx.now:
                 continue
-            rebound = case.state == St.RESOLVED and case.resolved_on and when.date() > case.resolved_on
+            rebound = case.resolution == Res.RESOLVED and case.resolved_on and when.date() > case.resolved_on
             case.repeat_count += 1
             petitions.append(
                 _new(
@@ -410,11 +411,11 @@ def _chunk(args) -> tuple[list, list, dict]:
             events.append(
                 (Ev.REBOUND if rebound else Ev.REPEAT, when, clerk, {"channel": petitions[-1].channel})
             )
-            if rebound:
-                case.state, case.rebound = St.HANDLING, True
-        case.prominent = rules.prominent_stored(case, town)
-        case.ledger_from = rules.ledger_from(case, town)
-        case.due_on = rules.current_due(case)
+            if rebound:  # the old resolution no longer holds; the statutory state stays
+                case.resolution, case.rebound, case.rebound_at = Res.OPEN, True, when
+                case.resolved_on = case.resolution_signed_on = case.resolution_submitted_on = None
+                case.stabilized_on, case.resolution_before = None, ""
+        rules.derive(case, town, today)
         case.assigned_at = next((at for kind, at, _, _ in events if kind == Ev.ASSIGNED), None)
         built.append((case, [(p, person) for p in petitions], events, responsible))
         states[case.state] = states.get(case.state, 0) + 1
@@ -800,6 +801,38 @@ def _owner(case, town, village, category, responsible):
     return leader, rule, why
 
 
+def _campaign(case, life, day, rng, events, moment, clerk, dept) -> None:
+    """稳控, then often 化解 with evidence and the office's check: its own dates, beside the
+    statutory path, which goes on whatever happens here."""
+    try:
+        day = life.after(day, 2, 15)
+        case.resolution, case.stabilized_on = Res.STABILIZED, day
+        case.last_progress, case.last_progress_on = "信访人情绪稳定，专班每周走访", day
+        events.append((Ev.STABILIZED, moment(day), dept, {"text": case.last_progress}))
+        if rng.random() < 0.25:
+            return
+        day = life.after(day, 5, 40)
+        case.resolution_before, case.resolution = Res.STABILIZED, Res.SUBMITTED
+        case.resolution_submitted_on = case.resolution_signed_on = day
+        case.last_progress, case.last_progress_on = "双方签订调解协议书，信访人承诺停访息诉", day
+        events.append((Ev.RESOLVE_SUBMITTED, moment(day), dept, {"text": case.last_progress}))
+        day = life.after(day, 1, 6)
+        case.resolution, case.resolved_on = Res.RESOLVED, day
+        events.append((Ev.VERIFIED, moment(day), clerk, {"on": day.isoformat()}))
+    except _Stop:
+        return
+
+
+def _deliver(case, life, day, rng, town, request_days, events, moment, user) -> dt.date:
+    """送达: the windows for rating and review open on the day the petitioner receives the opinion."""
+    day = life.after(day, 0, 3)
+    case.delivered_on, case.delivery_way = day, rng.choice([DeliveryWay.IN_PERSON] * 3 + [DeliveryWay.POST])
+    case.rating_due = add_calendar_days(day, town.rating_window_days)
+    case.review_request_due = add_calendar_days(day, request_days)
+    events.append((Ev.DELIVERED, moment(day), user, {"delivered_on": day.isoformat()}))
+    return day
+
+
 def _live(case, life, rng, today, limits, town, village, category, events, responsible, moment, clerk, dept):
     """Moves the case along its life until today; fields and events as the services would write."""
     day = case.received_at.date()  # generated in the town's time
@@ -844,27 +877,15 @@ def _live(case, life, rng, today, limits, town, village, category, events, respo
             case.resolve_by = case.handling_due
             events.append((Ev.EXTENDED, moment(day), dept, {"days": case.extension_days}))
 
-        if rng.random() < 0.3:  # the campaign track: stabilised, then resolved with evidence
-            day = life.after(day, 2, 15)
-            case.state, case.stabilized_on = St.STABILIZED, day
-            case.last_progress, case.last_progress_on = "信访人情绪稳定，专班每周走访", day
-            events.append((Ev.STABILIZED, moment(day), dept, {"text": case.last_progress}))
-            day = life.after(day, 5, 40)
-            case.state_before_resolve, case.state = St.STABILIZED, St.VERIFYING
-            case.last_progress, case.last_progress_on = "双方签订调解协议书，信访人承诺停访息诉", day
-            events.append((Ev.RESOLVE_SUBMITTED, moment(day), dept, {"text": case.last_progress}))
-            day = life.after(day, 1, 6)
-            case.state, case.resolved_on = St.RESOLVED, day
-            events.append((Ev.VERIFIED, moment(day), clerk, {"on": day.isoformat()}))
-            return
+        if rng.random() < 0.3:  # the campaign track, beside the statutory one
+            _campaign(case, life, day, rng, events, moment, clerk, dept)
 
         day = life.after(day, 5, 40)
         case.state, case.replied_on = St.REPLIED, day
         case.decision = rng.choice([Decision.SUPPORT] * 3 + [Decision.EXPLAIN] * 2 + [Decision.REJECT])
         case.reply_facts, case.reply_basis = "经调查核实，情况基本属实。", "《信访工作条例》及相关政策规定"
-        case.rating_due = day + dt.timedelta(days=town.rating_window_days)
-        case.review_request_due = add_calendar_days(day, limits.review_request_days)
         events.append((Ev.REPLIED, moment(day), dept, {"decision": Decision(case.decision).label}))
+        day = _deliver(case, life, day, rng, town, limits.review_request_days, events, moment, dept)
 
         if rng.random() < 0.85:
             day = life.after(day, 1, min(20, town.rating_window_days))
@@ -883,11 +904,11 @@ def _live(case, life, rng, today, limits, town, village, category, events, respo
                 events.append((Ev.REVIEW_REQUESTED, moment(day), clerk, {"reason": case.rating_reason}))
                 day = life.after(day, 5, 28)
                 case.state, case.replied_on, case.review_due = St.REPLIED, day, None
-                case.rating_due = day + dt.timedelta(days=town.rating_window_days)
-                case.review_request_due = add_calendar_days(day, limits.re_review_request_days)
                 case.office_rating = case.unit_rating = case.rating_reason = ""
-                case.rated_on = None
+                case.rated_on = case.delivered_on = case.rating_due = case.review_request_due = None
                 events.append((Ev.REVIEW_ANSWERED, moment(day), clerk, {"decision": "解释说明"}))
+                days = limits.re_review_request_days
+                day = _deliver(case, life, day, rng, town, days, events, moment, clerk)
         close_from = case.review_request_due + dt.timedelta(days=1)
         if case.state == St.RATED and Rating.DISSATISFIED not in (case.office_rating, case.unit_rating):
             close_from = case.rated_on

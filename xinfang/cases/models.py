@@ -3,7 +3,17 @@ from django.db import models
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.core.scoping import Scope
 
-from .choices import CaseEventType, CaseState, Channel, Decision, Level, PetitionKind, Rating
+from .choices import (
+    CaseEventType,
+    CaseState,
+    Channel,
+    Decision,
+    DeliveryWay,
+    Level,
+    PetitionKind,
+    Rating,
+    Resolution,
+)
 
 # Cases are work: the three administrators never read them (三员分立).
 CASE_READERS = frozenset(WORK_ROLES)
@@ -154,7 +164,13 @@ class Case(models.Model):
     )
     # One of the category's matters (配置中的“主要事项”): some lie outside a village's powers.
     matter = models.CharField("具体事项", max_length=40, blank=True)
-    state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED)
+    # Two tracks (两条线): the statutory path and, beside it, the campaign's resolution.
+    state = models.CharField(
+        "办理状态", max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED
+    )
+    resolution = models.CharField(
+        "化解状态", max_length=20, choices=Resolution.choices, default=Resolution.OPEN
+    )
     kind = models.CharField("性质", max_length=20, choices=PetitionKind.choices, default=PetitionKind.CLAIM)
     received_at = models.DateTimeField("首次信访时间")
     route_due = models.DateField("转送交办期限", db_index=True)
@@ -182,10 +198,13 @@ class Case(models.Model):
     )
 
     # Prominent (突出问题): `prominent` holds the rules that do not depend on the day (marked, repeat,
-    # collective, skip-level, threat); a backlog (积案) is found at query time from handling_due.
+    # collective, skip-level, threat, rebound), from `prominent_since`; a backlog (积案) is found from
+    # handling_due.
     prominent = models.BooleanField("突出问题", default=False, db_index=True)
+    prominent_since = models.DateField("成为突出问题日期", null=True, blank=True)
     # The day the case is on the ledger from: the day a day-independent rule put it there, or the day
-    # after its handling limit when that passes unreplied (积案). One indexed range for the ledger.
+    # after its handling limit when that passed without an opinion (积案, which stays a backlog when
+    # the opinion comes late). It leaves the ledger only by 对账销号. One indexed range for the ledger.
     ledger_from = models.DateField("列入台账日期", null=True, blank=True, db_index=True)
     prominent_marked = models.BooleanField("联席办列为突出问题", default=False)
     prominent_note = models.CharField("列为突出问题的理由", max_length=200, blank=True)
@@ -237,6 +256,9 @@ class Case(models.Model):
     decision = models.CharField("处理意见", max_length=20, choices=Decision.choices, blank=True)
     reply_facts = models.TextField("认定事实及理由", blank=True)
     reply_basis = models.TextField("法律政策依据", blank=True)
+    # 送达: the review and rating windows count from the day the petitioner received the opinion.
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    delivery_way = models.CharField("送达方式", max_length=20, choices=DeliveryWay.choices, blank=True)
     rating_due = models.DateField("评价期限", null=True, blank=True, db_index=True)
     rated_on = models.DateField("评价日期", null=True, blank=True)
     office_rating = models.CharField("对信访部门的评价", max_length=20, choices=Rating.choices, blank=True)
@@ -249,10 +271,18 @@ class Case(models.Model):
     review_requested_on = models.DateField("申请复查（复核）日期", null=True, blank=True)
     review_due = models.DateField("复查（复核）答复期限", null=True, blank=True, db_index=True)
 
+    # 诉访分离: a matter for the courts, procuratorate or police leaves the petition path for theirs.
+    legal_organ = models.CharField("导入的法律程序及机关", max_length=100, blank=True)
+    legal_on = models.DateField("导入法律程序日期", null=True, blank=True)
+
     # The campaign track: stabilised, resolved with evidence, checked by the office.
     stabilized_on = models.DateField("稳控日期", null=True, blank=True)
-    state_before_resolve = models.CharField("报送化解前状态", max_length=20, blank=True)
-    resolved_on = models.DateField("化解日期", null=True, blank=True)
+    resolution_before = models.CharField(
+        "报送化解前的化解状态", max_length=20, choices=Resolution.choices, blank=True
+    )
+    resolution_submitted_on = models.DateField("报送化解日期", null=True, blank=True)
+    resolution_signed_on = models.DateField("协议（承诺书）签订日期", null=True, blank=True)
+    resolved_on = models.DateField("化解销号日期", null=True, blank=True)
     verified_by = models.ForeignKey(
         "accounts.User",
         on_delete=models.PROTECT,
@@ -262,6 +292,8 @@ class Case(models.Model):
         verbose_name="销号人",
     )
     closed_on = models.DateField("终结日期", null=True, blank=True)
+    # The last rebound: evidence for a new 化解 must come after it.
+    rebound_at = models.DateTimeField("最近一次反弹时间", null=True, blank=True)
 
     # The deadline that matters now, whatever the stage: lists sort and warn by it.
     due_on = models.DateField("当前期限", null=True, blank=True, db_index=True)
@@ -286,11 +318,11 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["town", "state"], name="case_town_state"),
-            # The ledger: filtered by town, state and ledger date, sorted by deadline or number, all
+            # The ledger: filtered by town, resolution and ledger date, sorted by deadline or number, all
             # read from the index (100,000 cases: a page in a few milliseconds on SQLite). The repeat
             # count rides along for the 重复信访 view: 8 ms instead of 47 ms to count it at 100k.
             models.Index(
-                fields=["town", "state", "ledger_from", "due_on", "year", "seq", "repeat_count"],
+                fields=["town", "resolution", "ledger_from", "due_on", "year", "seq", "repeat_count"],
                 name="case_ledger",
             ),
         ]

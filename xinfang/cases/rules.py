@@ -4,19 +4,25 @@ query forms."""
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from .choices import OPEN_STATES, CaseState, ProminentRule, Rating, RatingStatus
-
-# Stages whose clock is the handling limit (60 days, + extension, + hearing pauses).
-HANDLING_STATES = frozenset(
-    {CaseState.ASSIGNED, CaseState.HANDLING, CaseState.EXTENDED, CaseState.STABILIZED}
+from .choices import (
+    CONCLUDED_STATES,
+    OPEN_STATES,
+    UNRESOLVED,
+    CaseState,
+    ProminentRule,
+    Rating,
+    RatingStatus,
 )
 
+# Stages whose clock is the handling limit (60 days, + extension, + hearing pauses).
+HANDLING_STATES = frozenset({CaseState.ASSIGNED, CaseState.HANDLING, CaseState.EXTENDED})
 
-def current_due(case) -> dt.date | None:
-    """The deadline the case is watched against in its present state."""
+
+def statutory_due(case) -> dt.date | None:
+    """The statutory deadline of the present stage, if it has one."""
     state = case.state
     if state == CaseState.REGISTERED:
         return case.notify_due
@@ -25,12 +31,31 @@ def current_due(case) -> dt.date | None:
     if state in HANDLING_STATES:
         return case.handling_due
     if state == CaseState.REPLIED:
-        return case.rating_due
+        return case.rating_due  # None until the opinion is delivered
     if state == CaseState.RATED:
         return case.review_request_due
     if state in (CaseState.REVIEW, CaseState.RE_REVIEW):
         return case.review_due
     return None
+
+
+def current_due(case) -> dt.date | None:
+    """The deadline the case is watched against now: the statutory one while that track runs, then,
+    for a prominent case not yet resolved, its resolve-by date (解决时限)."""
+    due = statutory_due(case)
+    if due is None and case.ledger_from is not None and case.resolution in UNRESOLVED:
+        return case.resolve_by
+    return due
+
+
+def awaiting_delivery(case) -> bool:
+    """An opinion is out but the petitioner has not yet received it: no window runs yet."""
+    return case.state == CaseState.REPLIED and case.delivered_on is None
+
+
+def concluded_unresolved(case) -> bool:
+    """已办结未化解: the statutory path has concluded, the matter is not resolved."""
+    return case.state in CONCLUDED_STATES and case.resolution in UNRESOLVED
 
 
 def prominent_stored(case, town) -> bool:
@@ -46,43 +71,80 @@ def prominent_stored(case, town) -> bool:
     )
 
 
-def ledger_from(case, town) -> dt.date | None:
-    """The day from which the case is on the prominent ledger, whatever day it is now."""
-    if prominent_stored(case, town):
-        return timezone.localtime(case.received_at).date()
-    if (
-        ProminentRule.BACKLOG in (town.prominent_rules or [])
-        and case.handling_due
-        and case.replied_on is None
-        and case.state in OPEN_STATES - {CaseState.VERIFYING}
-    ):
-        return case.handling_due + dt.timedelta(days=1)
-    return None
+def prominent_since(case, town, today: dt.date) -> dt.date | None:
+    """The day a day-independent rule first made the case prominent: the first petition's day for
+    what it said itself (collective, skip-level, threat), the day of the change otherwise (a repeat,
+    a rebound, the office's mark). Once prominent, a case stays so until it is resolved."""
+    if case.prominent_since is not None:
+        return case.prominent_since
+    if not prominent_stored(case, town):
+        return None
+    received = timezone.localtime(case.received_at).date()
+    return received if case.repeat_count == 0 and not case.prominent_marked else max(received, today)
+
+
+def backlog_from(case, town) -> dt.date | None:
+    """积案: the day after the handling limit, if the opinion was not out by then. A late opinion does
+    not take the case off the ledger; only 化解 does."""
+    if ProminentRule.BACKLOG not in (town.prominent_rules or []) or not case.handling_due:
+        return None
+    if case.replied_on is not None and case.replied_on <= case.handling_due:
+        return None
+    if case.replied_on is None and case.state not in OPEN_STATES:
+        return None  # left the statutory path without an opinion (不予受理): not a backlog
+    return case.handling_due + dt.timedelta(days=1)
+
+
+def ledger_from(case, town, today: dt.date | None = None) -> dt.date | None:
+    """The day from which the case is on the prominent ledger. A case not accepted is no petition
+    matter of the town and has no ledger day."""
+    if case.state == CaseState.NOT_ACCEPTED:
+        return None
+    days = [d for d in (case.prominent_since, backlog_from(case, town)) if d is not None]
+    return min(days) if days else None
 
 
 def is_backlog(case, today: dt.date) -> bool:
-    """积案: still open past its handling limit."""
+    """积案: the handling limit passed before the opinion, and the matter is not resolved."""
     return bool(
-        case.state in OPEN_STATES
-        and case.state != CaseState.VERIFYING
+        case.resolution in UNRESOLVED
+        and case.state != CaseState.NOT_ACCEPTED
         and case.handling_due
         and case.handling_due < today
-        and case.replied_on is None
+        and (case.replied_on is None or case.replied_on > case.handling_due)
     )
 
 
 def backlog_q(today: dt.date) -> Q:
-    return Q(state__in=OPEN_STATES - {CaseState.VERIFYING}, handling_due__lt=today, replied_on__isnull=True)
+    return (
+        Q(resolution__in=UNRESOLVED, handling_due__lt=today)
+        & ~Q(state=CaseState.NOT_ACCEPTED)
+        & (Q(replied_on__isnull=True) | Q(replied_on__gt=F("handling_due")))
+    )
 
 
-def prominent_q(today: dt.date) -> Q:
-    return Q(ledger_from__lte=today)
+def prominent_q(today: dt.date, prefix: str = "") -> Q:
+    """On the prominent ledger today: prominent by now and not yet checked off as resolved."""
+    return Q(**{f"{prefix}ledger_from__lte": today, f"{prefix}resolution__in": UNRESOLVED})
+
+
+def in_hand_q(today: dt.date, prefix: str = "") -> Q:
+    """Somebody still has work on it: the statutory path runs, or it is on the prominent ledger."""
+    return Q(**{f"{prefix}state__in": OPEN_STATES}) | prominent_q(today, prefix)
+
+
+def concluded_unresolved_q(today: dt.date) -> Q:
+    """已办结未化解 on the ledger: the statutory path has concluded, the matter is still on the ledger."""
+    return prominent_q(today) & Q(state__in=CONCLUDED_STATES)
+
+
+def in_hand(case, today: dt.date) -> bool:
+    return case.state in OPEN_STATES or on_ledger(case, today)
 
 
 def on_ledger(case, today: dt.date) -> bool:
-    """Prominent today: `ledger_from` is set whenever a day-independent rule applies, and to the day
-    after the handling limit for a backlog."""
-    return case.ledger_from is not None and case.ledger_from <= today
+    """On the prominent ledger today: from `ledger_from` until 对账销号."""
+    return case.ledger_from is not None and case.ledger_from <= today and case.resolution in UNRESOLVED
 
 
 def prominent_reasons(case, town, today: dt.date) -> list[str]:
@@ -118,3 +180,11 @@ def rating_status(case, today: dt.date) -> str:
 
 def satisfied(rating: str, *, basic_counts: bool) -> bool:
     return rating == Rating.SATISFIED or (basic_counts and rating == Rating.BASIC)
+
+
+def derive(case, town, today: dt.date) -> None:
+    """The stored fields that follow from the others; every write sets them the same way."""
+    case.prominent = prominent_stored(case, town)
+    case.prominent_since = prominent_since(case, town, today)
+    case.ledger_from = ledger_from(case, town)
+    case.due_on = current_due(case)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from xinfang.core.scoping import get_scoped_or_404, scope
 
 from . import rules
-from .choices import OPEN_STATES, CaseState
+from .choices import OPEN_STATES, Resolution
 from .models import Case, Petition
 
 CANDIDATE_WEEKS = 8
@@ -33,7 +33,6 @@ FLAGS = {
     "law_related": Q(law_related=True),
 }
 LEDGER_RELATED = ("village", "category", "lead_leader", "lead_department")
-DONE_STATES = frozenset({CaseState.RESOLVED, CaseState.CLOSED, CaseState.NOT_ACCEPTED})
 
 
 def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
@@ -46,17 +45,19 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     )
     view = filters.get("view") or "all"
     if view == "prominent":
-        # Resolved and closed cases have left the ledger (销号); the rest stays until then.
-        cases = cases.filter(rules.prominent_q(today)).filter(state__in=OPEN_STATES)
+        # Only 对账销号 takes a case off: closed, replied or in the courts, it stays until then.
+        cases = cases.filter(rules.prominent_q(today))
     elif view == "resolved":
-        cases = cases.filter(state=CaseState.RESOLVED)
+        cases = cases.filter(resolution=Resolution.RESOLVED)
     if q := filters.get("q"):
         cases = cases.filter(Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q))
     state = filters.get("state")
     if state == "open":
-        cases = cases.filter(state__in=OPEN_STATES)
+        cases = cases.filter(rules.in_hand_q(today))
     elif state:
         cases = cases.filter(state=state)
+    if resolution := filters.get("resolution"):
+        cases = cases.filter(resolution=resolution)
     for name in ("village_id", "category_id"):
         if filters.get(name):
             cases = cases.filter(**{name: filters[name]})
@@ -67,10 +68,12 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     flag = filters.get("flag")
     if flag == "backlog":
         cases = cases.filter(rules.backlog_q(today))
+    elif flag == "concluded_unresolved":
+        cases = cases.filter(rules.concluded_unresolved_q(today))
     elif flag in FLAGS:
         cases = cases.filter(FLAGS[flag])
     if filters.get("overdue"):
-        cases = cases.filter(due_on__lt=today, state__in=OPEN_STATES)
+        cases = cases.filter(rules.in_hand_q(today), due_on__lt=today)
     return cases.order_by(*SORTS.get(filters.get("sort") or "-number", SORTS["-number"]))
 
 
@@ -90,7 +93,8 @@ def rows_by_id(cases, ids: list[int], today: dt.date | None = None) -> list[Case
     page = [found[pk] for pk in ids if pk in found]
     for c in page:
         c.milestone_overdue = c.pk in overdue
-        c.on_ledger = c.state in OPEN_STATES and is_prominent(c, today)  # a backlog (积案) included
+        c.on_ledger = is_prominent(c, today)  # a backlog (积案) included, until 对账销号
+        c.concluded_unresolved = c.on_ledger and rules.concluded_unresolved(c)
         c.five_haves_gaps = five_haves_missing(c) if c.on_ledger else []
     return page
 
@@ -179,7 +183,7 @@ def desk(*, user, today: dt.date | None = None) -> dict:
     from xinfang.accounts.choices import Role
 
     today = today or timezone.localdate()
-    cases = scope(Case.objects.filter(state__in=OPEN_STATES), user)
+    cases = scope(Case.objects.filter(rules.in_hand_q(today)), user)
     if user.role == Role.LEADER:
         cases = cases.filter(lead_leader_id=user.person_id) if user.person_id else cases.none()
     elif user.role == Role.DEPARTMENT:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from stdnum import numdb
 from stdnum.cn import ric
@@ -18,7 +19,7 @@ from xinfang.org.models import Category, Village
 from xinfang.workcal.services import add_calendar_days
 
 from . import rules
-from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind
+from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind, Resolution
 from .models import Case, CaseEvent, Petition, Petitioner
 from .numbering import case_number_allocate
 
@@ -155,6 +156,52 @@ def _petitioner_upsert(*, town, data: PetitionerIn) -> Petitioner:
     )
 
 
+def _rebound(case: Case, now) -> dict:
+    """化解后反弹: the old resolution no longer holds. It is cleared (the timeline keeps it), the case
+    is back on the ledger in hand, and a new 化解 needs evidence from after today. The statutory
+    state stays as it is: a matter closed after review is still not accepted again (不再受理)."""
+    undone = {
+        "text": "原化解（{}销号）因再次信访失效，回到台账".format(
+            case.resolved_on.isoformat() if case.resolved_on else "—"
+        )
+    }
+    case.resolution = Resolution.OPEN
+    case.rebound = True
+    case.rebound_at = now
+    case.resolved_on = case.verified_by = None
+    case.resolution_before = ""
+    case.resolution_submitted_on = case.resolution_signed_on = None
+    case.stabilized_on = None
+    return undone
+
+
+def _unsettle(case: Case) -> dict:
+    """A petition on a case under 稳控 shows the petitioner is not stable: back to 在办. A case
+    waiting for 对账销号 keeps waiting: the office sees the new petition when it checks."""
+    if case.resolution != Resolution.STABILIZED:
+        return {}
+    case.resolution = Resolution.OPEN
+    case.stabilized_on = None
+    return {"text": "再次信访，稳控失效"}
+
+
+def _rebound_tell(case: Case) -> None:
+    """The owner and the office hear of a rebound at once."""
+    from xinfang.accounts.choices import Role
+    from xinfang.accounts.models import User
+    from xinfang.alerts.services import alerts_send
+
+    recipients = User.objects.filter(town_id=case.town_id, is_active=True).filter(
+        Q(role=Role.OFFICE) | Q(person_id=case.lead_leader_id, person_id__isnull=False)
+    )
+    alerts_send(
+        case=case,
+        recipients=recipients,
+        kind="rebound",
+        text=f"{case.number}“{case.title}”已化解销号，信访人再次信访，事项化解后反弹，已回到突出问题台账。",
+    )
+
+
 def _query_code() -> str:
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
@@ -200,21 +247,17 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             law_related=data.law_related,
         )
         event = CaseEventType.REGISTERED
-        case.due_on = rules.current_due(case)
+        undone = {}
     else:
-        event = CaseEventType.REBOUND if case.state == CaseState.RESOLVED else CaseEventType.REPEAT
-        if event == CaseEventType.REBOUND:
-            # A resolved matter raised again is back in hand, on the ledger, until resolved anew.
-            case.state = CaseState.HANDLING
-            case.rebound = True
+        event = CaseEventType.REBOUND if case.resolution == Resolution.RESOLVED else CaseEventType.REPEAT
+        undone = _rebound(case, now) if event == CaseEventType.REBOUND else _unsettle(case)
         case.repeat_count += 1
         case.is_collective = case.is_collective or collective
         case.has_threat = case.has_threat or data.has_threat
         case.skip_level = data.skip_level or case.skip_level
         case.law_related = case.law_related or data.law_related
         case.version += 1
-    case.prominent = rules.prominent_stored(case, town)
-    case.ledger_from = rules.ledger_from(case, town)
+    rules.derive(case, town, timezone.localdate())
     names = [n for n in case.petitioner_label.split("、") if n]
     if petitioner.name not in names:
         case.petitioner_label = "、".join([*names, petitioner.name])[:200]
@@ -249,8 +292,11 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             "persons_count": data.persons_count,
             # 不再受理: a matter closed after review is recorded, not reopened.
             **({"not_reaccepted": True} if case.state == CaseState.CLOSED else {}),
+            **undone,
         },
     )
+    if event == CaseEventType.REBOUND:
+        _rebound_tell(case)
     audit_record(
         event=AuditEventType.CREATE,
         user=acting_user,

@@ -212,6 +212,8 @@ def case_action(request, pk: int, action: str):
     version = request.POST.get("version", "")
     data = request.POST.dict()
     data["responsible_persons"] = request.POST.getlist("responsible_persons")
+    if action == "assign":  # the form always shows the supporting departments: none ticked is a choice
+        data["supporting_departments"] = request.POST.getlist("supporting_departments")
     try:
         case = case_act(
             action=action,

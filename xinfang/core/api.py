@@ -100,6 +100,7 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers():
     from xinfang.accounts.api import router as accounts_router
+    from xinfang.alerts.api import router as alerts_router
     from xinfang.attachments.api import router as attachments_router
     from xinfang.cases.api import router as cases_router
     from xinfang.notices.api import router as notices_router
@@ -114,6 +115,7 @@ def _register_routers():
     api.add_router("/", notices_router)
     api.add_router("/", relief_router)
     api.add_router("/", plans_router)
+    api.add_router("/", alerts_router)
 
 
 _register_routers()

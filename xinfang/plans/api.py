@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from xinfang.cases.choices import OPEN_STATES
+from xinfang.cases import rules as case_rules
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import case_get
 from xinfang.core.schemas import ErrorOut
@@ -143,7 +143,7 @@ def _milestone(m: Milestone, entries=None, today=None) -> dict:
         "title": m.title,
         "due_on": m.due_on,
         "done_on": m.done_on,
-        "overdue_days": rules.overdue_days(m, today) if m.case.state in OPEN_STATES else 0,
+        "overdue_days": rules.overdue_days(m, today) if case_rules.in_hand(m.case, today) else 0,
         "progress": [_progress(p) for p in (entries if entries is not None else getattr(m, "entries", []))],
     }
 

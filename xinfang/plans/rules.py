@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from xinfang.cases import rules as case_rules
-from xinfang.cases.choices import OPEN_STATES
 
 from .choices import FIVE_HAVE_NAMES, FIVE_HAVES
 from .models import CasePlan, Milestone, TaskForceMember
@@ -91,10 +90,9 @@ def five_haves_incomplete_q() -> Q:
 
 
 def five_haves_incomplete(cases: QuerySet, today: dt.date | None = None) -> QuerySet:
-    """The open prominent cases among `cases` that lack any of the five, annotated."""
-    return with_five_haves(cases.filter(prominent_q(today), state__in=OPEN_STATES)).filter(
-        five_haves_incomplete_q()
-    )
+    """The prominent cases on the ledger among `cases` (until 对账销号, whatever the statutory state)
+    that lack any of the five, annotated."""
+    return with_five_haves(cases.filter(prominent_q(today))).filter(five_haves_incomplete_q())
 
 
 def overdue_days(milestone, today: dt.date | None = None) -> int:
@@ -106,13 +104,10 @@ def overdue_days(milestone, today: dt.date | None = None) -> int:
 
 
 def milestone_overdue_q(today: dt.date | None = None, prefix: str = "") -> Q:
-    """Milestones not done and past their date, on a case still open."""
-    return Q(
-        **{
-            f"{prefix}done_on__isnull": True,
-            f"{prefix}due_on__lt": today or timezone.localdate(),
-            f"{prefix}case__state__in": OPEN_STATES,
-        }
+    """Milestones not done and past their date, on a case still in hand."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}done_on__isnull": True, f"{prefix}due_on__lt": today}) & case_rules.in_hand_q(
+        today, prefix=f"{prefix}case__"
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from xinfang.cases.choices import OPEN_STATES
+from xinfang.cases import rules as case_rules
 from xinfang.cases.models import Case
 from xinfang.core.scoping import scope
 
@@ -34,7 +34,7 @@ def milestone_list(*, user, case_id: int, today: dt.date | None = None) -> list[
         .order_by("due_on", "order", "id")
     )
     for m in milestones:
-        m.overdue_days = rules.overdue_days(m, today) if m.case.state in OPEN_STATES else 0
+        m.overdue_days = rules.overdue_days(m, today) if case_rules.in_hand(m.case, today) else 0
     return milestones
 
 

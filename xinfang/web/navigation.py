@@ -23,6 +23,7 @@ ITEMS = [
     NavItem("信访登记", "cases:new", (R.OFFICE,)),
     NavItem("信访台账", "cases:list", CASE_ROLES),
     NavItem("交办单", "notices:inbox", (R.OFFICE, R.DEPARTMENT, R.VILLAGE)),
+    NavItem("提醒", "alerts:inbox", CASE_ROLES),
     NavItem("专项救助", "relief:totals", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("“五有”未齐全", "plans:incomplete", (R.OFFICE, R.LEADER, R.SUPERVISOR)),
     NavItem("各镇概况", "org:towns", (R.COUNTY,)),

@@ -1,7 +1,8 @@
 from django import template
 from django.utils import timezone
 
-from xinfang.cases.choices import OPEN_STATES, CaseState
+from xinfang.cases import rules as case_rules
+from xinfang.cases.choices import CaseState
 from xinfang.core.scoping import scope
 from xinfang.org.models import Person
 
@@ -56,7 +57,7 @@ def case_plan(context, case):
         "five": five,
         "missing": [f["name"] for f in five if not f["ok"]],
         "prominent": rules.is_prominent(case, today),
-        "open": case.state in OPEN_STATES,
+        "open": case_rules.in_hand(case, today),
         "members": members,
         "task_force_version": task_force_version(members),
         "plan": plan,
