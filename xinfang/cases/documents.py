@@ -146,12 +146,18 @@ def opinion_letter(case) -> bytes:
     received = timezone.localtime(case.received_at)
     limits = case.town.time_limits
     stage = {0: "处理", 1: "复查", 2: "复核"}[case.review_stage]
-    if case.review_stage < 2:
+    if case.law_related:
+        # 诉访分离: the remedy is the legal procedure, not 复查/复核.
+        remedy = "本事项涉及诉讼等法律程序，请依法通过诉讼、仲裁、行政复议等法定途径解决。"
+    elif case.review_stage < 2:
         what_next = "复查" if case.review_stage == 0 else "复核"
         days = limits.review_request_days if case.review_stage == 0 else limits.re_review_request_days
+        # The window runs from the day the petitioner receives this letter: its end is known only
+        # once delivery is recorded.
+        until = f"（期限至{chinese_date(case.review_request_due)}）" if case.review_request_due else ""
         remedy = (
             f"如对本{stage}意见不服，可以自收到本意见书之日起{days}日内向本机关的上一级机关申请{what_next}"
-            f"（期限至{chinese_date(case.review_request_due)}）。"
+            f"{until}。"
         )
     else:
         remedy = "本复核意见为终结意见。信访人对同一事实和理由提出的信访事项，不再受理。"

@@ -676,7 +676,7 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
     now = stamp(ctx.now)
     members, plans, milestones = [], [], []
     for case, _, _, responsible in built:
-        finished = case.state in ("resolved", "verifying")  # resolution needed all five haves
+        finished = case.resolution in ("resolved", "submitted")  # resolution needed all five haves
         if not (case.prominent and case.lead_leader_id and case.assigned_on):
             continue
         if not finished and rng.random() < 0.15:
@@ -694,7 +694,7 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
             due = due + dt.timedelta(days=7 + int(rng.random() * 20))
             done = (
                 due
-                if due < today and (case.state in ("resolved", "verifying") or rng.random() < 0.8)
+                if due < today and (case.resolution in ("resolved", "submitted") or rng.random() < 0.8)
                 else None
             )
             milestones.append((case.id, title, due, done, order, ctx.clerk_pk, now))

@@ -133,13 +133,15 @@ def _record(case: Case, *, user, kind: str, data: dict, old_state: str, old_reso
     case.version += 1
     case.save()
     CaseEvent.objects.create(case=case, kind=kind, at=timezone.now(), user=user, data=data)
-    old = {"state": old_state, "resolution": old_resolution or case.resolution}
+    old, new = {"state": old_state}, {"state": case.state}
+    if old_resolution and old_resolution != case.resolution:
+        old["resolution"], new["resolution"] = old_resolution, case.resolution
     audit_record(
         event=AuditEventType.UPDATE,
         user=user,
         target=case,
         old=old,
-        new={"state": case.state, "resolution": case.resolution, **data},
+        new={**new, **data},
         detail=CaseEventType(kind).label,
     )
 
@@ -817,16 +819,6 @@ def case_resolve(
     _require(case, CAMPAIGN_STATES, "报送化解")
     _require_resolution(case, {Resolution.OPEN, Resolution.STABILIZED}, "报送化解")
     text = _text(text, "text", "请填写化解情况（如何解决、信访人的态度）。", limit=PROGRESS_MAX)
-    if signed_on is None:
-        raise TransitionInvalid({"signed_on": "请填写调解协议书或停诉息访承诺书的签订日期。"})
-    rebound_day = timezone.localtime(case.rebound_at).date() if case.rebound_at else None
-    signed_on = _day(
-        signed_on,
-        case,
-        field="signed_on",
-        not_before=rebound_day,
-        since="最近一次反弹的日期" if rebound_day else "收到信访的日期",
-    )
     _five_haves(case)
     evidence = _evidence(case)
     if not evidence:
@@ -838,6 +830,16 @@ def case_resolve(
                 else "化解须有证据：请先在“附件”中上传调解协议书或停诉息访承诺书，再报送化解。"
             }
         )
+    if signed_on is None:
+        raise TransitionInvalid({"signed_on": "请填写调解协议书或停诉息访承诺书的签订日期。"})
+    rebound_day = timezone.localtime(case.rebound_at).date() if case.rebound_at else None
+    signed_on = _day(
+        signed_on,
+        case,
+        field="signed_on",
+        not_before=rebound_day,
+        since="最近一次反弹的日期（反弹之前签订的协议已经失效）" if rebound_day else "收到信访的日期",
+    )
     old, old_resolution = case.state, case.resolution
     case.resolution_before = old_resolution
     case.resolution = Resolution.SUBMITTED

@@ -155,6 +155,9 @@ def test_hearing_time_is_not_counted(as_, client_as, cast):
     assert CaseEvent.objects.get(case=case, kind="hearing_end").data["paused_days"] == 14
 
 
+REPLY = {"decision": "support", "facts": "属实", "basis": "相关规定"}
+
+
 def test_reply_rating_review_and_re_review_end_in_no_further_acceptance(as_, client_as, cast):
     office, dept = partial(as_, "office"), partial(as_, "dept1")
     with on("2026-03-02"):
@@ -177,7 +180,14 @@ def test_reply_rating_review_and_re_review_end_in_no_further_acceptance(as_, cli
                 basis="《土地管理法》第十四条",
             )
         )
-    assert out["state"] == "replied" and out["due_on"] == "2026-05-10"  # the rating window, 30 days
+    # Written but not yet received: neither the rating nor the review window runs.
+    assert out["state"] == "replied" and out["due_on"] is None and out["delivered_on"] is None
+    with on("2026-04-13"):
+        undelivered = act(office, case, "rate", office_rating="satisfied", unit_rating="satisfied")
+        assert undelivered.status_code == 409 and "尚未送达" in undelivered.json()["detail"]
+        out = ok(act(dept, case, "deliver", on="2026-04-12", way="post"))
+    # 《信访工作条例》第三十五条: 30 days from the day the petitioner received it, 12 April.
+    assert out["delivered_on"] == "2026-04-12" and out["due_on"] == "2026-05-12"
     with on("2026-04-15"):
         no_reason = act(office, case, "rate", office_rating="satisfied", unit_rating="dissatisfied")
         assert no_reason.status_code == 422 and "不满意的理由" in no_reason.json()["detail"]
@@ -193,7 +203,16 @@ def test_reply_rating_review_and_re_review_end_in_no_further_acceptance(as_, cli
     assert out["state"] == "review" and out["due_on"] == "2026-05-15"
     with on("2026-05-12"):
         out = ok(
-            act(office, case, "review_answer", decision="explain", facts="复查维持", basis="《信访工作条例》")
+            act(
+                office,
+                case,
+                "review_answer",
+                decision="explain",
+                facts="复查维持",
+                basis="《信访工作条例》",
+                delivered_on="2026-05-12",
+                delivery_way="in_person",
+            )
         )
     assert out["state"] == "replied" and out["review_stage"] == 1
     with on("2026-06-20"):
@@ -224,7 +243,16 @@ def test_a_rating_after_its_window_is_overdue_and_refused(as_, client_as, cast):
         case = register(cast)
         ok(act(office, case, "accept"))
         ok(act(office, case, "assign", **assign_body(cast, case)))
-        ok(act(partial(as_, "dept1"), case, "reply", decision="support", facts="属实", basis="相关规定"))
+        ok(
+            act(
+                partial(as_, "dept1"),
+                case,
+                "reply",
+                **REPLY,
+                delivered_on="2026-03-02",
+                delivery_way="in_person",
+            )
+        )
     with on("2026-04-02"):
         late = act(office, case, "rate", office_rating="satisfied", unit_rating="satisfied")
         assert late.status_code == 409 and "超期未评价" in late.json()["detail"]
@@ -238,7 +266,16 @@ def test_a_satisfied_petitioner_lets_the_office_close_at_once(as_, client_as, ca
         case = register(cast)
         for step, body in (("accept", {}), ("assign", assign_body(cast, case))):
             ok(act(office, case, step, **body))
-        ok(act(partial(as_, "dept1"), case, "reply", decision="support", facts="属实", basis="相关规定"))
+        ok(
+            act(
+                partial(as_, "dept1"),
+                case,
+                "reply",
+                **REPLY,
+                delivered_on="2026-03-02",
+                delivery_way="in_person",
+            )
+        )
         ok(act(office, case, "rate", office_rating="satisfied", unit_rating="basic"))
         out = ok(act(office, case, "close"))
     assert out["state"] == "closed"

@@ -115,8 +115,15 @@ def test_the_written_opinion_has_request_facts_decision_basis_and_remedy(client_
     assert text[5] == "二、认定的事实和理由：经第三方测绘，现有边界与确权登记图一致。"
     assert text[6] == "三、处理意见：解释说明。依据：《中华人民共和国土地管理法》第十四条。"
     assert "三十日内" not in text[7] and "30日内" in text[7] and "申请复查" in text[7]
-    assert "期限至二〇二六年十一月十九日" in text[7]
+    # Printed before it is handed over: the window's end depends on the day the petitioner gets it.
+    assert "期限至" not in text[7]
     assert text[-2:] == [cast["dept1"].department.name, "二〇二六年十月二十日"]
+    from xinfang.cases.transitions import case_deliver
+
+    with time_machine.travel(dt.datetime(2026, 10, 22, 10, tzinfo=SHANGHAI), tick=False):
+        case_deliver(case_id=case.pk, acting_user=cast["office"], on=dt.date(2026, 10, 21), way="post")
+    text = _paragraphs(client_as("office").get(f"/cases/{case.pk}/documents/opinion.docx"))
+    assert "期限至二〇二六年十一月二十日" in text[7]  # received 21 October, 30 days
 
 
 def test_the_case_page_offers_the_documents_the_case_has(client_as, cast, case):

@@ -17,14 +17,20 @@ def test_a_generated_town_has_cases_in_every_state_that_obey_the_rules(cast, fen
     assert result.cases == len(cases) == 2000
     states = {c.state for c in cases}
     must = {"registered", "accepted", "not_accepted", "assigned", "handling", "extended", "replied", "rated"}
-    assert must | {"stabilized", "verifying", "resolved", "closed"} <= states
+    assert must | {"closed"} <= states
+    assert {c.resolution for c in cases} == {"open", "stabilized", "submitted", "resolved"}
     for c in cases:
         assert c.due_on == rules.current_due(c), c.number
         assert c.prominent == rules.prominent_stored(c, fenjie), c.number
-        if c.state == "resolved":
-            assert c.resolved_on and c.state_before_resolve
+        assert c.ledger_from == rules.ledger_from(c, fenjie), c.number
+        if c.resolution == "resolved":
+            assert c.resolved_on and c.resolution_signed_on and not c.rebound_at, c.number
+        if c.rebound:
+            assert c.resolution != "resolved" or c.resolved_on > c.rebound_at.date(), c.number
         if c.replied_on:
             assert c.accepted_on <= c.replied_on
+        if c.delivered_on:  # the windows count from the day the opinion was received
+            assert c.replied_on <= c.delivered_on and c.review_request_due > c.delivered_on, c.number
     owned = [c for c in cases if c.lead_leader_id and c.owner_rule in ("village", "line")][:150]
     assert owned
     for c in owned:  # the generated owner is the one the ownership rules propose
@@ -70,7 +76,9 @@ def test_generated_resolved_prominent_cases_have_all_five_haves(cast, fenjie):
     from xinfang.plans.rules import five_haves_missing
 
     history_generate(town=fenjie, clerk=cast["office"], cases=600, days=300, seed=5)
-    resolved = Case.objects.filter(town=fenjie, state="resolved", prominent=True, lead_leader__isnull=False)
+    resolved = Case.objects.filter(
+        town=fenjie, resolution="resolved", prominent=True, lead_leader__isnull=False
+    )
     assert resolved.exists()
     for case in resolved[:40]:
         assert five_haves_missing(case) == [], case.number

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from xinfang.audit.models import AuditEvent
-from xinfang.cases.choices import CaseState
+from xinfang.cases.choices import Resolution
 from xinfang.cases.models import Case, CaseEvent, Petition, Petitioner
 from xinfang.org.models import Category
 
@@ -76,7 +76,7 @@ def test_a_second_petition_of_the_same_person_reuses_the_petitioner_and_can_be_l
 def test_a_petition_on_a_resolved_case_marks_a_rebound(client_as, cast):
     client = client_as("office")
     first = post(client, body(cast)).json()
-    Case.objects.filter(pk=first["case"]["id"]).update(state=CaseState.RESOLVED)
+    Case.objects.filter(pk=first["case"]["id"]).update(resolution=Resolution.RESOLVED)
     again = post(client, body(cast, case=first["case"]["id"])).json()
     assert again["case"]["rebound"] is True
     assert CaseEvent.objects.filter(case_id=first["case"]["id"], kind="rebound").exists()

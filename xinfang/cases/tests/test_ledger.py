@@ -54,7 +54,7 @@ def town_cases(cast):
     marked = register(cast, "联席办列入事项")
     case_mark_prominent(case_id=marked.pk, acting_user=cast["office"], reason="涉及面广")
     done = register(cast, "已化解事项", persons=8)
-    Case.objects.filter(pk=done.pk).update(state="resolved")
+    Case.objects.filter(pk=done.pk).update(state="closed", resolution="resolved")
     return {c.title: Case.objects.get(pk=c.pk) for c in (plain, repeat, group, threat, old, marked, done)}
 
 

@@ -53,6 +53,10 @@ def case(cast):
     return Case.objects.get(pk=case.pk)
 
 
+def TODAY() -> str:
+    return timezone.localdate().isoformat()
+
+
 def act(client, case, action, **body):
     return client.post(f"/api/v1/cases/{case.pk}/actions/{action}", body, content_type="application/json")
 
@@ -62,16 +66,18 @@ def ledger(client, view):
 
 
 def test_resolving_without_evidence_is_refused_in_the_api_and_on_the_page(client_as, case):
-    response = act(client_as("village1"), case, "resolve", text="已达成和解")
+    response = act(client_as("village1"), case, "resolve", text="已达成和解", signed_on=TODAY())
     assert response.status_code == 422
     assert "请先在“附件”中上传调解协议书或停诉息访承诺书" in response.json()["detail"]
     page = client_as("village1").post(
-        f"/cases/{case.pk}/actions/resolve/", {"text": "已达成和解", "version": case.version}, follow=True
+        f"/cases/{case.pk}/actions/resolve/",
+        {"text": "已达成和解", "signed_on": TODAY(), "version": case.version},
+        follow=True,
     )
     html = page.content.decode()
     assert "报送化解未完成" in html and "调解协议书或停诉息访承诺书" in html
     assert "已达成和解</textarea>" in html  # the form keeps what was typed
-    assert Case.objects.get(pk=case.pk).state == "assigned"
+    assert Case.objects.get(pk=case.pk).resolution == "open"
 
 
 def test_evidence_then_the_office_check_takes_the_case_off_the_ledger(client_as, cast, case):
@@ -81,22 +87,28 @@ def test_evidence_then_the_office_check_takes_the_case_off_the_ledger(client_as,
         {"kind": "material", "file": upload("照片.docx", docx_bytes())},
     )
     assert other.status_code == 201
-    assert act(village, case, "resolve", text="已达成和解").status_code == 422  # not evidence
+    assert (
+        act(village, case, "resolve", text="已达成和解", signed_on=TODAY()).status_code == 422
+    )  # no evidence
     uploaded = village.post(
         f"/api/v1/cases/{case.pk}/attachments",
         {"kind": "mediation_agreement", "file": upload("调解协议书.docx", docx_bytes())},
     )
     assert uploaded.status_code == 201
-    out = act(village, case, "resolve", text="双方签订调解协议，流转费已付清").json()["case"]
-    assert out["state"] == "verifying"
+    no_date = act(village, case, "resolve", text="双方签订调解协议，流转费已付清")
+    assert no_date.status_code == 422 and "签订日期" in no_date.json()["detail"]
+    out = act(village, case, "resolve", text="双方签订调解协议，流转费已付清", signed_on=TODAY()).json()[
+        "case"
+    ]
+    assert out["resolution"] == "submitted" and out["state"] == "assigned"  # the statutory path untouched
     assert case.number in ledger(office, "prominent")  # still on the ledger until checked
     refused = act(office, case, "verify", approve=False)
     assert refused.status_code == 422 and "退回时请说明" in refused.json()["detail"]
     back = act(office, case, "verify", approve=False, reason="协议缺少村委会盖章").json()["case"]
-    assert back["state"] == "assigned"
-    act(village, case, "resolve", text="补充盖章后的协议")
+    assert back["resolution"] == "open" and back["state"] == "assigned"
+    act(village, case, "resolve", text="补充盖章后的协议", signed_on=TODAY())
     done = act(office, case, "verify").json()["case"]
-    assert done["state"] == "resolved"
+    assert done["resolution"] == "resolved" and done["state"] == "assigned"
     assert case.number not in ledger(office, "prominent")
     assert case.number in ledger(office, "resolved")
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
@@ -104,10 +116,10 @@ def test_evidence_then_the_office_check_takes_the_case_off_the_ledger(client_as,
 
 
 def test_a_new_petition_after_resolution_is_a_rebound_back_on_the_ledger(client_as, cast, case):
-    Case.objects.filter(pk=case.pk).update(state="resolved")
+    Case.objects.filter(pk=case.pk).update(resolution="resolved")
     _petition(cast, case_id=case.pk)
     case.refresh_from_db()
-    assert case.rebound and case.state == "handling" and case.prominent
+    assert case.rebound and case.resolution == "open" and case.state == "assigned" and case.prominent
     assert CaseEvent.objects.filter(case=case, kind="rebound").exists()
     assert case.number in ledger(client_as("office"), "prominent")
     assert (

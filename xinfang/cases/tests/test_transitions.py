@@ -51,7 +51,7 @@ def test_accepting_twice_is_refused_with_the_reason(client_as, cast):
     assert act(client, case, "accept").status_code == 200
     again = act(client, case, "accept")
     assert again.status_code == 409
-    assert again.json()["detail"].startswith("当前状态为“已受理”，不能受理")
+    assert again.json()["detail"].startswith("当前办理状态为“已受理”，不能受理")
 
 
 def test_the_second_of_two_clerks_gets_a_conflict_and_nothing_is_overwritten(client_as, cast):

@@ -82,6 +82,9 @@ PAGES = {
         "exempt",
         "a POST on a milestone: plans/tests/test_pages checks other towns get 404",
     ),
+    "alerts:inbox": ("list", "/alerts/"),
+    "alerts:open": ("exempt", "a POST on one's own alert: alerts/tests checks another user's answers 404"),
+    "alerts:read-all": ("exempt", "a POST that marks only one's own alerts: alerts/tests"),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -303,6 +306,8 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/cases/{case_id}/milestones",  # a POST: plans/tests/test_api
         "/api/v1/milestones/{milestone_id}/progress",  # a POST: plans/tests/test_api
         "/api/v1/milestones/{milestone_id}/done",  # a POST: plans/tests/test_api
+        "/api/v1/alerts",  # each user's own: alerts/tests checks nobody reads another's
+        "/api/v1/alerts/{alert_id}/read",  # a POST: alerts/tests, another user's alert answers 404
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"

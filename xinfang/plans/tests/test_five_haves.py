@@ -60,12 +60,17 @@ def test_each_missing_element_blocks_resolution_naming_it(cast, prominent_case, 
     evidence(cast, case)
     REMOVE[missing](case)
     with pytest.raises(TransitionInvalid) as refused:
-        case_resolve(case_id=case.pk, acting_user=cast["village1"], text="双方签订调解协议")
+        case_resolve(
+            case_id=case.pk,
+            acting_user=cast["village1"],
+            text="双方签订调解协议",
+            signed_on=timezone.localdate(),
+        )
     assert refused.value.errors == {
         "five_haves": f"该事项为突出问题，“五有”尚缺：{missing}，补齐后才能报送化解。"
     }
     case.refresh_from_db()
-    assert case.state == "assigned"
+    assert case.resolution == "open"
     assert not CaseEvent.objects.filter(case=case, kind="resolve_submitted").exists()
 
 
@@ -85,8 +90,13 @@ def test_all_five_in_place_and_evidence_resolve_the_case(cast, prominent_case):
         "deadline": True,
         "rebound_measures": True,
     }
-    case = case_resolve(case_id=prominent_case.pk, acting_user=cast["village1"], text="双方签订调解协议")
-    assert case.state == "verifying"
+    case = case_resolve(
+        case_id=prominent_case.pk,
+        acting_user=cast["village1"],
+        text="双方签订调解协议",
+        signed_on=timezone.localdate(),
+    )
+    assert case.resolution == "submitted"
 
 
 def test_several_missing_are_named_in_the_order_of_the_five(cast, prominent_case, client_as):
@@ -108,15 +118,22 @@ def test_several_missing_are_named_in_the_order_of_the_five(cast, prominent_case
 
 def test_the_five_haves_come_before_the_evidence(cast, prominent_case):
     with pytest.raises(TransitionInvalid) as refused:
-        case_resolve(case_id=prominent_case.pk, acting_user=cast["village1"], text="已达成和解")
+        case_resolve(
+            case_id=prominent_case.pk,
+            acting_user=cast["village1"],
+            text="已达成和解",
+            signed_on=timezone.localdate(),
+        )
     assert "工作专班、化稳方案、防反弹措施" in refused.value.errors["five_haves"]
 
 
 def test_a_case_that_is_not_prominent_is_not_blocked(cast, plain_case):
     assert not rules.is_prominent(plain_case)
     evidence(cast, plain_case)
-    case = case_resolve(case_id=plain_case.pk, acting_user=cast["village1"], text="已达成和解")
-    assert case.state == "verifying"
+    case = case_resolve(
+        case_id=plain_case.pk, acting_user=cast["village1"], text="已达成和解", signed_on=timezone.localdate()
+    )
+    assert case.resolution == "submitted"
 
 
 def test_a_backlog_becomes_prominent_and_then_needs_the_five(cast):
@@ -126,7 +143,9 @@ def test_a_backlog_becomes_prominent_and_then_needs_the_five(cast):
     assert case.ledger_from == case.handling_due + dt.timedelta(days=1)
     later = dt.datetime.combine(case.ledger_from, dt.time(10), tzinfo=SHANGHAI)
     with time_machine.travel(later, tick=False), pytest.raises(TransitionInvalid) as refused:
-        case_resolve(case_id=case.pk, acting_user=cast["village1"], text="已达成和解")
+        case_resolve(
+            case_id=case.pk, acting_user=cast["village1"], text="已达成和解", signed_on=timezone.localdate()
+        )
     assert "工作专班" in refused.value.errors["five_haves"]
 
 
