@@ -105,7 +105,7 @@ def ledger_page(cases, start: int, stop: int) -> list[Case]:
 
 def case_get(*, user, pk: int) -> Case:
     queryset = scope(Case.objects.all(), user).select_related(
-        "village", "category", "town__time_limits", "lead_leader", "lead_department"
+        "village", "category", "town__time_limits", "lead_leader", "lead_department", "verified_by"
     )
     return get_scoped_or_404(queryset, user, pk=pk)
 

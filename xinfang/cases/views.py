@@ -14,7 +14,7 @@ from xinfang.audit.services import audit_record
 from xinfang.web.access import roles_required
 
 from . import exports, rules, selectors
-from .choices import Decision, Rating, RatingStatus
+from .choices import Decision, DeliveryWay, Rating, RatingStatus
 from .documents import DOCUMENTS, documents_available
 from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
@@ -193,6 +193,11 @@ def case_detail(request, pk: int):
             "choices": selectors.assignment_choices(user=request.user) if "assign" in offered else None,
             "proposal": ownership_propose(case) if "assign" in offered else None,
             "reasons": rules.prominent_reasons(case, case.town, today),
+            "on_ledger": rules.on_ledger(case, today),
+            "concluded_unresolved": rules.on_ledger(case, today) and rules.concluded_unresolved(case),
+            "awaiting_delivery": rules.awaiting_delivery(case),
+            "delivery_ways": DeliveryWay.choices,
+            "evidence": _evidence_shown(case) if "verify" in offered else [],
             "rating_status": RatingStatus(rules.rating_status(case, today)).label,
             "documents": documents_available(case) if request.user.role == Role.OFFICE else [],
             "decisions": Decision.choices,
@@ -200,6 +205,17 @@ def case_detail(request, pk: int):
             "form_data": request.session.pop(f"case-{pk}-form", {}),
         },
     )
+
+
+def _evidence_shown(case):
+    """What the office checks at 对账销号: the agreements and commitments on file (since the last
+    rebound), beside the form."""
+    from xinfang.attachments.models import EVIDENCE_KINDS, Attachment
+
+    files = Attachment.objects.filter(case=case, kind__in=EVIDENCE_KINDS)
+    if case.rebound_at:
+        files = files.filter(uploaded_at__gt=case.rebound_at)
+    return list(files.select_related("uploaded_by").order_by("-uploaded_at"))
 
 
 @require_POST
@@ -230,7 +246,9 @@ def case_action(request, pk: int, action: str):
         request.session[f"case-{pk}-form"] = {"action": action, **data}
     else:
         messages.success(
-            request, f"{case.number}：{ACTIONS[action].label}已完成，当前状态“{case.get_state_display()}”。"
+            request,
+            f"{case.number}：{ACTIONS[action].label}已完成。办理状态“{case.get_state_display()}”，"
+            f"化解状态“{case.get_resolution_display()}”。",
         )
     return redirect("cases:detail", pk=pk)
 
