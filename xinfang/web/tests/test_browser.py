@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from xinfang.accounts.demo import DEMO_ACCOUNTS
@@ -293,6 +294,10 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
         )
 
     step("reply", "出具处理意见书", opinion)
+    # Written, not yet received: the rating waits for the delivery (送达).
+    assert "处理意见书待送达" in page.locator("#track-card").inner_text()
+    assert page.locator("#action-rate").count() == 0
+    step("deliver", "记录送达", lambda: page.get_by_label("送达方式 *").select_option(label="直接送达"))
     with page.expect_download() as download:
         page.locator("#documents").get_by_role("link", name="处理意见书（Word）").click()
     text = [p.text for p in Document(io.BytesIO(Path(download.value.path()).read_bytes())).paragraphs]
@@ -304,6 +309,9 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
         page.get_by_label("对办理单位").select_option(label="基本满意")
 
     step("rate", "记录评价", rating)
+    step("close", "办结终结")
+    # Procedurally concluded is not resolved: still on the ledger, shown as such.
+    assert "已办结未化解" in page.locator("#tracks").inner_text()
     # A repeat petition made the case prominent: the five haves (五有) come before resolution.
     assert "“五有”尚缺：工作专班、化稳方案、防反弹措施" in page.locator("#plan").inner_text()
     page.locator("#plan-task-force summary").click()
@@ -327,10 +335,17 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
     step(
         "resolve",
         "报送化解",
-        lambda: page.get_by_label("化解情况").fill("村道已修复，信访人签署停诉息访承诺"),
+        lambda: (
+            page.get_by_label("化解情况").fill("村道已修复，信访人签署停诉息访承诺"),
+            page.get_by_label("协议（承诺书）签订日期").fill(timezone.localdate().isoformat()),
+        ),
     )
+    # The office sees the evidence on the form it checks.
+    page.locator("#action-verify summary").click()
+    assert "调解协议书.pdf" in page.locator("#verify-evidence").inner_text()
+    page.locator("#action-verify summary").click()
     step("verify", "对账销号")
-    assert "已化解" in page.content()
+    assert "已化解·防反弹" in page.locator("#tracks").inner_text()
     _shoot(request, page, "case-resolved-pc")
 
     page.get_by_role("link", name="信访台账").click()
@@ -338,7 +353,7 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
     page.get_by_role("link", name="突出问题台账").click()
     page.wait_for_load_state()
     assert number not in page.locator("#case-table").inner_text()
-    page.get_by_label("状态").select_option(label="在办（未化解、未终结）")
+    page.get_by_label("办理状态").select_option(label="在办（法定程序未完结，或突出问题未化解）")
     page.get_by_role("button", name="筛选").click()
     page.wait_for_load_state()
     assert number not in page.locator("#case-table").inner_text()
