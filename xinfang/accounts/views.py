@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.core.access import roles_required
 from xinfang.core.scoping import get_scoped_or_404
-from xinfang.web.access import roles_required
 
 from .choices import Role
 from .forms import LoginForm

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from . import exports, rules, selectors
 from .choices import Decision, Rating, RatingStatus

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.choices import PERSONAL_DATA_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 from xinfang.web.navigation import ORG_ROLES
 
 from . import selectors

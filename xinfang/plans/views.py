@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.choices import WORK_ROLES
 from xinfang.cases.models import Case
+from xinfang.core.access import roles_required
 from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
-from xinfang.web.access import roles_required
 
 from . import selectors
 from .models import Milestone
