@@ -5,9 +5,12 @@ from xinfang.accounts.choices import PERSONAL_DATA_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.access import roles_required
-from xinfang.web.navigation import ORG_ROLES
 
 from . import selectors
+
+R = Role
+# Who may read the town's organisation pages; the menu (web.navigation) offers them to the same roles.
+ORG_ROLES = (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.GRID, R.SUPERVISOR, R.COUNTY, R.SYSADMIN)
 
 
 @roles_required(Role.COUNTY)
