@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "xinfang.notices",
     "xinfang.relief",
     "xinfang.plans",
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [

@@ -27,17 +27,16 @@ from xinfang.accounts.choices import Role
 from xinfang.accounts.models import User
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.cases import rules
+from xinfang.cases.choices import CaseEventType as Ev
+from xinfang.cases.choices import CaseState as St
+from xinfang.cases.choices import Channel, Decision, Level, Rating
+from xinfang.cases.models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
+from xinfang.cases.numbering import case_number_format
+from xinfang.cases.ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
+from xinfang.cases.services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
 from xinfang.org.models import Category, Village
 from xinfang.workcal.services import add_calendar_days, add_working_days
-
-from . import rules
-from .choices import CaseEventType as Ev
-from .choices import CaseState as St
-from .choices import Channel, Decision, Level, Rating
-from .models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
-from .numbering import case_number_format
-from .ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
-from .services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛范彭"
 GIVEN = "建国志强秀英桂兰国华玉珍春梅海燕永明德胜立新红霞金凤晓东卫东爱华文斌"
