@@ -65,7 +65,9 @@ def notice_ack(request, pk: int):
     try:
         notice = notice_acknowledge(notice_id=pk, acting_user=request.user)
     except PermissionDenied as exc:
+        # Refused like every other write of the wrong role or unit: 403, with the reason shown.
         messages.error(request, f"签收未完成：{exc}")
+        return render(request, "web/forbidden.html", status=403)
     except NoticeAlreadyAcknowledged as exc:
         messages.info(request, str(exc))
     else:
