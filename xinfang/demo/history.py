@@ -684,9 +684,15 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
             members.append((case.id, person, "组长" if order == 0 else "成员", order == 0, order))
         judgement = rng.choice(list(PLAN_MEASURES))
         measures, rebound = PLAN_MEASURES[judgement]
+        judgements = [judgement]
+        if judgement == "unreasonable" and case.id % 3 == 0:  # an unreasonable claim, a family in hardship
+            judgements.append("hardship")
+            measures = f"{measures}；{PLAN_MEASURES['hardship'][0]}"
         case.plan = measures  # the ledger's 化稳方案 column reads the case's text
         keep = finished or rng.random() < 0.85
-        plans.append((case.id, judgement, measures, rebound if keep else "", now, ctx.clerk_pk, 1))
+        plans.append(
+            (case.id, json.dumps(judgements), measures, rebound if keep else "", now, ctx.clerk_pk, 1)
+        )
         due = case.assigned_on
         for order, title in enumerate(MILESTONES[: 2 + int(rng.random() * 3)]):
             due = due + dt.timedelta(days=7 + int(rng.random() * 20))
@@ -703,7 +709,7 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
             CasePlan,
             [
                 "case_id",
-                "judgement",
+                "judgements",
                 "measures",
                 "rebound_measures",
                 "updated_at",

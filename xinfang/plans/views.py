@@ -101,7 +101,9 @@ def task_force_save(request, case_pk: int):
 @require_POST
 @roles_required(*WORK_ROLES)
 def plan_update(request, case_pk: int):
-    data = {k: request.POST.get(k, "") for k in ("judgement", "measures", "rebound_measures")}
+    data = {k: request.POST.get(k, "") for k in ("measures", "rebound_measures")}
+    # The form's check boxes; a single `judgement` (as the form once sent it) counts as one of them.
+    data["judgements"] = request.POST.getlist("judgements") + request.POST.getlist("judgement")
     seen = request.POST.get("version", "")
     return _run(
         request,
