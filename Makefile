@@ -34,6 +34,7 @@ browser-deps:
 
 test: deps browser-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest
 

@@ -40,11 +40,11 @@ def main():
     from django.utils import timezone
     from stdnum.cn import ric
 
-    from xinfang.accounts.demo import demo_accounts_ensure
     from xinfang.accounts.models import User
     from xinfang.cases.imports import COLUMNS, petitions_import
     from xinfang.cases.models import Case, Petition, Petitioner
     from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+    from xinfang.demo.accounts import demo_accounts_ensure
     from xinfang.org.loader import town_load
     from xinfang.org.models import Category, Town, Village
     from xinfang.workcal.services import calendar_seed

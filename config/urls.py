@@ -1,8 +1,8 @@
 from django.urls import include, path
 
+from config.api import api
 from xinfang.cases.public import query_progress
 from xinfang.core.admin_site import manage_site
-from xinfang.core.api import api
 from xinfang.core.views import healthz
 from xinfang.web import views as web
 

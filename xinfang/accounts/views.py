@@ -1,22 +1,16 @@
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xinfang.audit.choices import AuditEventType
-from xinfang.audit.services import audit_record
-from xinfang.core.scoping import get_scoped_or_404
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
-from .choices import Role
 from .forms import LoginForm
-from .models import User
+from .services import UNLOCK_ROLES, account_unlock
 
 
 class LoginView(auth_views.LoginView):
@@ -63,17 +57,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 @require_POST
-@roles_required(Role.SECADMIN)
+@roles_required(*UNLOCK_ROLES)
 def unlock(request, username: str):
     """The security administrator lifts a lock-out before it ends by itself."""
-    account = get_scoped_or_404(User.objects.all(), request.user, username=username)
-    with transaction.atomic():
-        removed = reset(username=account.username)
-        audit_record(
-            event=AuditEventType.UPDATE,
-            user=request.user,
-            target=account,
-            detail=f"解除登录锁定（清除 {removed} 条失败记录）",
-        )
+    account, _ = account_unlock(username=username, acting_user=request.user)
     messages.success(request, f"已解除账号“{account.username}”的登录锁定。")
     return redirect("home")

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xinfang.accounts.choices import WORK_ROLES
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from . import selectors
 from .services import alert_read, alerts_read_all

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.choices import WORK_ROLES
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from . import selectors
 from .downloads import AttachmentDamaged, attachment_response

@@ -75,9 +75,8 @@ def audit_record(
         town = getattr(target, "town", None) if target is not None and hasattr(target, "town_id") else None
         if town is None and user is not None:
             town = user.town
-    from xinfang.org.models import Town
-
-    if isinstance(target, Town):
+    # A town is its own town (compared by label: the audit log sits below the organisation app).
+    if target is not None and target._meta.label == "org.Town":
         town = target
     return AuditEvent.objects.create(
         user=user,

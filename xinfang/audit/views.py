@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from xinfang.accounts.choices import Role
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from .choices import AuditEventType
 from .forms import AuditFilterForm

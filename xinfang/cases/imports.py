@@ -17,11 +17,12 @@ from pathlib import Path
 
 import openpyxl
 import xlsxwriter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils.exceptions import InvalidFileException
 
+from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.scoping import scope
@@ -32,6 +33,8 @@ from .models import Case
 from .numbering import case_number_normalize
 from .services import PetitionerIn, PetitionIn, _validate, petition_register
 
+# Registration is the petition office's, whether one by one or from a file.
+IMPORT_ROLES = frozenset({Role.OFFICE})
 MAX_BYTES = 10 * 1024 * 1024  # a 10,000-row file is about 1 MB
 MAX_PERSONS = 10000
 DATA_SHEET = "信访导入"
@@ -482,6 +485,8 @@ def petitions_import(
     reports every row the real run would refuse. Either holds the database's write lock while it runs
     (about 15 seconds for 10,000 rows), hence `max_rows` for the page.
     """
+    if acting_user.role not in IMPORT_ROLES:
+        raise PermissionDenied("Excel 导入信访由信访联席办操作，您的角色不能导入。")
     result = ImportResult(dry_run=dry_run)
     content, name = _read(file)
     name = filename or name

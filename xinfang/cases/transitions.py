@@ -789,14 +789,15 @@ def case_stabilize(
     return case
 
 
-def _evidence(case: Case) -> list:
-    """The agreement or commitment on file; after a rebound only what was uploaded since counts."""
+def resolution_evidence(case: Case) -> list:
+    """The agreement or commitment on file; after a rebound only what was uploaded since counts.
+    The office sees the same list beside the 对账销号 form."""
     from xinfang.attachments.models import EVIDENCE_KINDS, Attachment
 
     files = Attachment.objects.filter(case=case, kind__in=EVIDENCE_KINDS)
     if case.rebound_at:
         files = files.filter(uploaded_at__gt=case.rebound_at)
-    return list(files.order_by("-uploaded_at"))
+    return list(files.select_related("uploaded_by").order_by("-uploaded_at"))
 
 
 def _five_haves(case: Case) -> None:
@@ -820,7 +821,7 @@ def case_resolve(
     _require_resolution(case, {Resolution.OPEN, Resolution.STABILIZED}, "报送化解")
     text = _text(text, "text", "请填写化解情况（如何解决、信访人的态度）。", limit=PROGRESS_MAX)
     _five_haves(case)
-    evidence = _evidence(case)
+    evidence = resolution_evidence(case)
     if not evidence:
         raise TransitionInvalid(
             {

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from . import exports, rules, selectors
 from .choices import Decision, DeliveryWay, Rating, RatingStatus
@@ -28,6 +28,7 @@ from .transitions import (
     TransitionRefused,
     actions_offered,
     case_act,
+    resolution_evidence,
 )
 
 # Fields of the form whose errors the service reports under another name.
@@ -197,7 +198,7 @@ def case_detail(request, pk: int):
             "concluded_unresolved": rules.on_ledger(case, today) and rules.concluded_unresolved(case),
             "awaiting_delivery": rules.awaiting_delivery(case),
             "delivery_ways": DeliveryWay.choices,
-            "evidence": _evidence_shown(case) if "verify" in offered else [],
+            "evidence": resolution_evidence(case) if "verify" in offered else [],
             "rating_status": RatingStatus(rules.rating_status(case, today)).label,
             "documents": documents_available(case) if request.user.role == Role.OFFICE else [],
             "decisions": Decision.choices,
@@ -205,17 +206,6 @@ def case_detail(request, pk: int):
             "form_data": request.session.pop(f"case-{pk}-form", {}),
         },
     )
-
-
-def _evidence_shown(case):
-    """What the office checks at 对账销号: the agreements and commitments on file (since the last
-    rebound), beside the form."""
-    from xinfang.attachments.models import EVIDENCE_KINDS, Attachment
-
-    files = Attachment.objects.filter(case=case, kind__in=EVIDENCE_KINDS)
-    if case.rebound_at:
-        files = files.filter(uploaded_at__gt=case.rebound_at)
-    return list(files.select_related("uploaded_by").order_by("-uploaded_at"))
 
 
 @require_POST

@@ -9,8 +9,8 @@ from pathlib import Path
 from django.conf import settings
 
 from xinfang.accounts.choices import Role
-from xinfang.accounts.demo import demo_accounts_ensure
 from xinfang.accounts.models import User
+from xinfang.demo.accounts import demo_accounts_ensure
 from xinfang.org.loader import town_load
 from xinfang.org.models import Town, Village
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from . import selectors
 from .documents import notice_document, notice_filename
@@ -65,7 +65,9 @@ def notice_ack(request, pk: int):
     try:
         notice = notice_acknowledge(notice_id=pk, acting_user=request.user)
     except PermissionDenied as exc:
+        # Refused like every other write of the wrong role or unit: 403, with the reason shown.
         messages.error(request, f"签收未完成：{exc}")
+        return render(request, "web/forbidden.html", status=403)
     except NoticeAlreadyAcknowledged as exc:
         messages.info(request, str(exc))
     else:

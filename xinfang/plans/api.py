@@ -68,7 +68,10 @@ class TaskForceOut(Schema):
 
 
 class PlanIn(Schema):
-    judgement: str = Field(..., description=JUDGEMENT_HELP)
+    judgements: list[str] = Field(
+        [], description=f"研判结论，可多项（如 unreasonable 与 hardship）：{JUDGEMENT_HELP}"
+    )
+    judgement: str = Field("", description="只有一项结论时也可只填 judgement（与 judgements 合并）")
     measures: str = Field(..., description="化解稳控措施")
     rebound_measures: str = Field("", description="防反弹措施")
     version: int | None = Field(
@@ -98,8 +101,8 @@ class MilestoneOut(Schema):
 class PlanOut(Schema):
     case: int
     prominent: bool = Field(..., description="当前是否为突出问题（“五有”不全时不能报送化解）")
-    judgement: str
-    judgement_label: str
+    judgements: list[str] = Field(..., description="研判结论（三到位一处理），可多项")
+    judgement_label: str = Field(..., description="研判结论的中文，多项以“；”分隔")
     measures: str
     rebound_measures: str
     updated_at: dt.datetime | None
@@ -154,8 +157,8 @@ def _plan(user, case: Case) -> dict:
     return {
         "case": case.pk,
         "prominent": rules.is_prominent(case, today),
-        "judgement": plan.judgement if plan else "",
-        "judgement_label": plan.get_judgement_display() if plan and plan.judgement else "",
+        "judgements": plan.judgements if plan else [],
+        "judgement_label": plan.judgement_text if plan else "",
         "measures": plan.measures if plan else "",
         "rebound_measures": plan.rebound_measures if plan else "",
         "updated_at": plan.updated_at if plan else None,

@@ -10,6 +10,20 @@ class Judgement(models.TextChoices):
     UNLAWFUL = "unlawful", "违法行为→依法处理"
 
 
+def judgements_clean(values) -> list[str]:
+    """The findings of 三到位一处理 in the order of the choices, each once; unknown ones raise
+    ValueError naming them. A claim may have several findings: an unreasonable claim from someone in
+    hardship is both 教育到位 and 帮扶到位."""
+    if values is None:
+        values = []
+    if isinstance(values, str):
+        values = [values]
+    chosen = {str(v).strip() for v in values if str(v).strip()}
+    if unknown := sorted(chosen - set(Judgement.values)):
+        raise ValueError("、".join(f"“{v}”" for v in unknown))
+    return [v for v in Judgement.values if v in chosen]
+
+
 # What follows from each judgement, shown beside the choice.
 JUDGEMENT_HINTS = {
     Judgement.REASONABLE: "诉求合理的，依法依规解决到位，明确解决的办法、责任人和时间。",

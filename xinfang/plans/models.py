@@ -54,7 +54,9 @@ class CasePlan(models.Model):
     case = models.OneToOneField(
         "cases.Case", on_delete=models.CASCADE, related_name="case_plan", verbose_name="信访事项"
     )
-    judgement = models.CharField("三到位一处理", max_length=20, choices=Judgement.choices, blank=True)
+    # The findings of 三到位一处理, codes of Judgement in their order; more than one when the claim is,
+    # say, unreasonable and the petitioner in hardship (教育到位 and 帮扶到位).
+    judgements = models.JSONField("三到位一处理", default=list, blank=True)
     measures = models.TextField("化解稳控措施", blank=True)
     rebound_measures = models.TextField("防反弹措施", blank=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -76,6 +78,15 @@ class CasePlan(models.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.case.number} 化稳方案"
+
+    @property
+    def judgement_labels(self) -> list[str]:
+        return [Judgement(j).label for j in self.judgements if j in Judgement.values]
+
+    @property
+    def judgement_text(self) -> str:
+        """诉求无理→教育到位；生活困难→帮扶到位"""
+        return "；".join(self.judgement_labels)
 
 
 class Milestone(models.Model):

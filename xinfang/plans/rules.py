@@ -25,7 +25,7 @@ def prominent_q(today: dt.date | None = None) -> Q:
 
 
 def _plan_q() -> Q:
-    return ~Q(judgement="") & ~Q(measures="")
+    return ~Q(judgements=[]) & ~Q(measures="")
 
 
 def _rebound_q() -> Q:
@@ -42,7 +42,7 @@ def _stored_plan(case) -> CasePlan | None:
 def five_haves(case) -> dict[str, bool]:
     """包案领导、工作专班、化稳方案、解决时限、防反弹措施: which of the five the case has.
 
-    The plan counts when its judgement (三到位一处理) and its measures are filled in. Reads the
+    The plan counts when its findings (三到位一处理, one or more) and its measures are filled in. Reads the
     annotations of `with_five_haves` when the case came from such a queryset; otherwise two queries.
     """
     if all(hasattr(case, name) for name in ANNOTATIONS):
@@ -50,7 +50,7 @@ def five_haves(case) -> dict[str, bool]:
     else:
         stored = _stored_plan(case)
         task_force = TaskForceMember.objects.filter(case_id=case.pk).exists()
-        plan = bool(stored and stored.judgement and stored.measures.strip())
+        plan = bool(stored and stored.judgements and stored.measures.strip())
         rebound = bool(stored and stored.rebound_measures.strip())
     return {
         "lead_leader": case.lead_leader_id is not None,

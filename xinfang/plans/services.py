@@ -23,7 +23,7 @@ from xinfang.cases.models import Case, CaseEvent
 from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404
 
-from .choices import Judgement
+from .choices import judgements_clean
 from .models import CasePlan, Milestone, MilestoneProgress, TaskForceMember
 
 # Roles that write plans for any case they can see; a leader writes only for the cases they own.
@@ -202,21 +202,32 @@ def plan_save(
     *,
     case_id: int,
     acting_user,
-    judgement: str,
     measures: str,
+    judgements: list[str] | None = None,
+    judgement: str | None = None,
     rebound_measures: str = "",
     expected_version: int | None = None,
 ) -> CasePlan:
-    """化稳方案: the judgement of 三到位一处理 and the measures (both required), and the rebound-
-    prevention measures (防反弹措施, may follow later). With `expected_version` (the plan's version
-    the user saw, 0 for none yet), a plan saved since is refused (EditConflict)."""
+    """化稳方案: the findings of 三到位一处理 (one or more; `judgement` gives a single one) and the
+    measures (both required), and the rebound-prevention measures (防反弹措施, may follow later). With
+    `expected_version` (the plan's version the user saw, 0 for none yet), a plan saved since is refused
+    (EditConflict)."""
     case = _case_for_edit(case_id, acting_user)
     plan = CasePlan.objects.filter(case=case).first()
     if expected_version is not None and expected_version != (plan.version if plan else 0):
         raise _conflict(case, CaseEventType.PLAN_SAVED, "化稳方案", "请查看最新方案，确认后再保存。")
     errors = {}
-    if judgement not in Judgement.values:
-        errors["judgement"] = "请选择三到位一处理的研判结论：诉求合理、诉求无理、生活困难或违法行为。"
+    chosen = [judgements] if isinstance(judgements, str) else list(judgements or [])
+    chosen += [judgement] if judgement else []
+    try:
+        chosen = judgements_clean(chosen)
+    except ValueError as exc:
+        errors["judgements"] = f"不认识的研判结论{exc}，只能从诉求合理、诉求无理、生活困难、违法行为中选择。"
+    else:
+        if not chosen:
+            errors["judgements"] = (
+                "请选择三到位一处理的研判结论（可多选）：诉求合理、诉求无理、生活困难或违法行为。"
+            )
     for field, value, message in (
         ("measures", measures, "请填写化解稳控措施（做什么、谁来做、怎么做）。"),
         ("rebound_measures", rebound_measures, None),
@@ -229,9 +240,9 @@ def plan_save(
         raise ValidationError(errors)
     created = plan is None
     plan = plan or CasePlan(case=case, version=0)
-    fields = ("judgement", "measures", "rebound_measures")
+    fields = ("judgements", "measures", "rebound_measures")
     old = None if created else {f: getattr(plan, f) for f in fields}
-    plan.judgement = judgement
+    plan.judgements = chosen
     plan.measures = measures.strip()
     plan.rebound_measures = (rebound_measures or "").strip()
     plan.updated_by = acting_user
@@ -245,7 +256,7 @@ def plan_save(
             {k: old[k] for k in fields if old[k] != new[k]},
             {k: new[k] for k in fields if old[k] != new[k]},
         )
-    text = f"三到位一处理：{plan.get_judgement_display()}"
+    text = f"三到位一处理：{'、'.join(plan.judgement_labels)}"
     text += "；已有防反弹措施" if plan.rebound_measures else "；防反弹措施待填写"
     _record(
         case,

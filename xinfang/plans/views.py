@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.choices import WORK_ROLES
 from xinfang.cases.models import Case
+from xinfang.core.access import roles_required
 from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
-from xinfang.web.access import roles_required
 
 from . import selectors
 from .models import Milestone
@@ -101,7 +101,9 @@ def task_force_save(request, case_pk: int):
 @require_POST
 @roles_required(*WORK_ROLES)
 def plan_update(request, case_pk: int):
-    data = {k: request.POST.get(k, "") for k in ("judgement", "measures", "rebound_measures")}
+    data = {k: request.POST.get(k, "") for k in ("measures", "rebound_measures")}
+    # The form's check boxes; a single `judgement` (as the form once sent it) counts as one of them.
+    data["judgements"] = request.POST.getlist("judgements") + request.POST.getlist("judgement")
     seen = request.POST.get("version", "")
     return _run(
         request,

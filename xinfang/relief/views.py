@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.web.access import roles_required
+from xinfang.core.access import roles_required
 
 from . import exports, selectors
 from .services import RECORD_ROLES, TOTALS_ROLES, relief_record, yuan

@@ -1,14 +1,15 @@
-"""The navigation: each role sees only what it may use."""
+"""The navigation: each role sees only what it may use. The menu is composed here, at the top; the
+roles of an app's pages come from the app (web imports the apps, never the reverse)."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from xinfang.accounts.choices import Role
+from xinfang.org.views import ORG_ROLES
 
 R = Role
 CASE_ROLES = (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.GRID, R.SUPERVISOR, R.COUNTY)
-ORG_ROLES = (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.GRID, R.SUPERVISOR, R.COUNTY, R.SYSADMIN)
 
 
 @dataclass(frozen=True)

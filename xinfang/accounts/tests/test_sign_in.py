@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from xinfang.accounts.demo import DEMO_ACCOUNTS
 from xinfang.audit.models import AuditEvent
 from xinfang.core.testing import PASSWORD
+from xinfang.demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 
-from xinfang.cases.generate import history_generate
 from xinfang.core.dbstats import planner_stats_refresh
 from xinfang.core.tasks import planner_stats_nightly
+from xinfang.demo.history import history_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -278,7 +278,7 @@ def test_the_system_administrator_cannot_open_the_audit_log(client_as):
 
 
 def _api_paths():
-    from xinfang.core.api import api
+    from config.api import api
 
     schema = api.get_openapi_schema()
     return [(path, ops) for path, ops in schema["paths"].items()]

@@ -62,7 +62,11 @@ def case_plan(context, case):
         "task_force_version": task_force_version(members),
         "plan": plan,
         "plan_version": plan.version if plan else 0,
-        "hint": JUDGEMENT_HINTS.get(plan.judgement, "") if plan else "",
+        "chosen_hints": [JUDGEMENT_HINTS[j] for j in plan.judgements if j in JUDGEMENT_HINTS] if plan else [],
+        # The boxes ticked: what the user typed when the form came back refused, else the stored plan.
+        "ticked": form_data.get("judgements", [])
+        if form_data.get("form") == "plan"
+        else (plan.judgements if plan else []),
         "hints": [(value, label, JUDGEMENT_HINTS[value]) for value, label in Judgement.choices],
         "milestones": milestones,
         "can_edit": editable,

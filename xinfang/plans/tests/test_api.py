@@ -31,7 +31,7 @@ def test_the_plan_and_the_task_force_through_the_api(client_as, cast, prominent_
     assert empty["missing"] == ["工作专班", "化稳方案", "防反弹措施"] and empty["prominent"]
     refused = put(client, f"{url}/plan", {"judgement": "", "measures": ""})
     assert refused.status_code == 422
-    assert {e["field"] for e in refused.json()["errors"]} == {"judgement", "measures"}
+    assert {e["field"] for e in refused.json()["errors"]} == {"judgements", "measures"}
     assert "请选择三到位一处理的研判结论" in refused.json()["detail"]
     saved = put(
         client, f"{url}/plan", {"judgement": "reasonable", "measures": "调解", "rebound_measures": "回访"}
@@ -63,7 +63,7 @@ def test_the_plan_and_the_task_force_through_the_api(client_as, cast, prominent_
     assert TaskForceMember.objects.filter(case=prominent_case).count() == 2
     readers = put(client_as("supervisor"), f"{url}/plan", {"judgement": "unlawful", "measures": "x"})
     assert readers.status_code == 403 and "督查专班只能查看" in readers.json()["detail"]
-    assert CasePlan.objects.get().judgement == "reasonable"
+    assert CasePlan.objects.get().judgements == ["reasonable"]
 
 
 def test_milestones_and_progress_through_the_api(client_as, prominent_case):

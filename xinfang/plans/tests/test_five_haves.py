@@ -76,7 +76,7 @@ def test_each_missing_element_blocks_resolution_naming_it(cast, prominent_case, 
 
 def test_a_plan_without_its_judgement_is_no_plan(cast, prominent_case):
     all_five(cast, prominent_case)
-    CasePlan.objects.filter(case=prominent_case).update(judgement="")
+    CasePlan.objects.filter(case=prominent_case).update(judgements=[])
     assert rules.five_haves_missing(Case.objects.get(pk=prominent_case.pk)) == ["化稳方案"]
 
 

@@ -138,7 +138,7 @@ def test_other_towns_and_villages_get_404_and_readers_403(client_as, cast, promi
         client = client_as(username)
         for url, body in posts:
             assert client.post(url, body).status_code == status, (username, url)
-    assert CasePlan.objects.get().judgement == "reasonable"
+    assert CasePlan.objects.get().judgements == ["reasonable"]
     assert not TaskForceMember.objects.exists() and Milestone.objects.count() == 1
     assert not MilestoneProgress.objects.exists() and Milestone.objects.get().done_on is None
     # a milestone is reached only through its own case
@@ -162,7 +162,7 @@ def test_two_people_editing_the_plan_the_second_is_told_and_nothing_is_overwritt
     assert "化稳方案未保存：化稳方案在您打开之后已被" in html and "为避免覆盖，本次未保存" in html
     assert "申请临时救助</textarea>" in html  # what the second typed is kept in the form
     plan = CasePlan.objects.get(case=prominent_case)
-    assert (plan.judgement, plan.measures, plan.version) == ("reasonable", "组织双方调解", 1)
+    assert (plan.judgements, plan.measures, plan.version) == (["reasonable"], "组织双方调解", 1)
     assert 'name="version" value="1"' in html  # having seen the saved plan, the second may save
     office.post(
         f"/cases/{prominent_case.pk}/plan/", {**second, "rebound_measures": "每月回访", "version": "1"}

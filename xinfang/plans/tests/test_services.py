@@ -39,7 +39,7 @@ def test_a_plan_needs_its_judgement_and_measures(cast, prominent_case):
     with pytest.raises(ValidationError) as refused:
         plan_save(case_id=prominent_case.pk, acting_user=cast["office"], judgement="maybe", measures=" ")
     assert messages(refused.value) == {
-        "judgement": "请选择三到位一处理的研判结论：诉求合理、诉求无理、生活困难或违法行为。",
+        "judgements": "不认识的研判结论“maybe”，只能从诉求合理、诉求无理、生活困难、违法行为中选择。",
         "measures": "请填写化解稳控措施（做什么、谁来做、怎么做）。",
     }
     assert not CasePlan.objects.filter(case=prominent_case).exists()
@@ -51,7 +51,7 @@ def test_saving_the_plan_records_the_event_and_the_audit_row(cast, prominent_cas
     plan = plan_save(
         case_id=prominent_case.pk, acting_user=cast["village1"], judgement="unreasonable", measures="政策解释"
     )
-    assert plan.get_judgement_display() == "诉求无理→教育到位"
+    assert plan.judgement_labels == ["诉求无理→教育到位"]
     event = CaseEvent.objects.get(case=prominent_case, kind="plan_saved")
     assert event.summary() == "三到位一处理：诉求无理→教育到位；防反弹措施待填写"
     plan_save(

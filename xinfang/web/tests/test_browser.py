@@ -13,8 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from xinfang.accounts.demo import DEMO_ACCOUNTS
 from xinfang.core.testing import PASSWORD, cast_ensure
+from xinfang.demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -363,9 +363,9 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
 
 
 def test_the_ledger_of_a_living_town_and_a_case_in_hand(town, page_for, request):
-    from xinfang.cases.generate import history_generate
     from xinfang.cases.models import Case
     from xinfang.cases.selectors import ledger
+    from xinfang.demo.history import history_generate
 
     fenjie = town["office"].town
     history_generate(town=fenjie, clerk=town["office"], cases=300, days=200, seed=3)

@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from xinfang.accounts.demo import DEMO_ACCOUNTS
+from xinfang.demo.accounts import DEMO_ACCOUNTS
 
 
 class Command(BaseCommand):

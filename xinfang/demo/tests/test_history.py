@@ -3,10 +3,10 @@
 import pytest
 
 from xinfang.cases import rules
-from xinfang.cases.generate import history_generate
 from xinfang.cases.models import Case, CaseEvent, Petitioner
 from xinfang.cases.ownership import ownership_propose
 from xinfang.cases.services import PetitionerIn, PetitionIn, id_number_problem, petition_register
+from xinfang.demo.history import history_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -144,23 +144,23 @@ def _indexes():
 
 
 def test_a_bulk_run_builds_every_index_again_and_a_failed_one_leaves_them(cast, fenjie, monkeypatch):
-    from xinfang.cases import generate
+    from xinfang.demo import history
 
     before = _indexes()
     assert any(not unique for _, unique in before[Case._meta.db_table])
-    monkeypatch.setattr(generate, "BULK_INDEXES", 1)  # small runs keep their indexes; force the bulk path
+    monkeypatch.setattr(history, "BULK_INDEXES", 1)  # small runs keep their indexes; force the bulk path
     history_generate(town=fenjie, clerk=cast["office"], cases=300, days=60, seed=3)
     assert _indexes() == before
     assert Case.objects.filter(town=fenjie).count() == 300
 
-    real_insert = generate._insert
+    real_insert = history._insert
 
     def failing(model, columns, rows, indexes):
         real_insert(model, columns, rows, indexes)
         if model is CaseEvent:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(generate, "_insert", failing)
+    monkeypatch.setattr(history, "_insert", failing)
     with pytest.raises(RuntimeError):
         history_generate(town=fenjie, clerk=cast["office"], cases=300, days=60, seed=4)
     assert _indexes() == before
@@ -174,15 +174,15 @@ def test_a_bulk_run_builds_every_index_again_and_a_failed_one_leaves_them(cast, 
 def test_a_row_pointing_to_no_case_fails_the_check_that_ends_a_run(cast, fenjie):
     from django.db import IntegrityError, connection
 
-    from xinfang.cases import generate
+    from xinfang.demo import history
 
     history_generate(town=fenjie, clerk=cast["office"], cases=20, days=30, seed=5)
-    generate._foreign_keys_check({CaseEvent._meta.db_table, Case._meta.db_table})  # all in order
+    history._foreign_keys_check({CaseEvent._meta.db_table, Case._meta.db_table})  # all in order
     with connection.cursor() as cursor:  # the key is checked at commit, so the test can write it
         cursor.execute(
             f"INSERT INTO {CaseEvent._meta.db_table} (case_id, kind, at, data) "
             "VALUES (987654, 'registered', '2026-01-01 00:00:00', '{}')"
         )
     with pytest.raises(IntegrityError, match="cases_caseevent: 1 rows point to no row"):
-        generate._foreign_keys_check({CaseEvent._meta.db_table})
+        history._foreign_keys_check({CaseEvent._meta.db_table})
     CaseEvent.objects.filter(case_id=987654).delete()  # the test's own teardown checks keys too

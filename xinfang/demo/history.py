@@ -27,18 +27,17 @@ from xinfang.accounts.choices import Role
 from xinfang.accounts.models import User
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.cases import rules
+from xinfang.cases.choices import CaseEventType as Ev
+from xinfang.cases.choices import CaseState as St
+from xinfang.cases.choices import Channel, Decision, DeliveryWay, Level, Rating
+from xinfang.cases.choices import Resolution as Res
+from xinfang.cases.models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
+from xinfang.cases.numbering import case_number_format
+from xinfang.cases.ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
+from xinfang.cases.services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
 from xinfang.org.models import Category, Village
 from xinfang.workcal.services import add_calendar_days, add_working_days
-
-from . import rules
-from .choices import CaseEventType as Ev
-from .choices import CaseState as St
-from .choices import Channel, Decision, DeliveryWay, Level, Rating
-from .choices import Resolution as Res
-from .models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
-from .numbering import case_number_format
-from .ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
-from .services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛范彭"
 GIVEN = "建国志强秀英桂兰国华玉珍春梅海燕永明德胜立新红霞金凤晓东卫东爱华文斌"
@@ -686,9 +685,15 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
             members.append((case.id, person, "组长" if order == 0 else "成员", order == 0, order))
         judgement = rng.choice(list(PLAN_MEASURES))
         measures, rebound = PLAN_MEASURES[judgement]
+        judgements = [judgement]
+        if judgement == "unreasonable" and case.id % 3 == 0:  # an unreasonable claim, a family in hardship
+            judgements.append("hardship")
+            measures = f"{measures}；{PLAN_MEASURES['hardship'][0]}"
         case.plan = measures  # the ledger's 化稳方案 column reads the case's text
         keep = finished or rng.random() < 0.85
-        plans.append((case.id, judgement, measures, rebound if keep else "", now, ctx.clerk_pk, 1))
+        plans.append(
+            (case.id, json.dumps(judgements), measures, rebound if keep else "", now, ctx.clerk_pk, 1)
+        )
         due = case.assigned_on
         for order, title in enumerate(MILESTONES[: 2 + int(rng.random() * 3)]):
             due = due + dt.timedelta(days=7 + int(rng.random() * 20))
@@ -705,7 +710,7 @@ def _plan_rows(ctx, built, rng, today) -> list[tuple]:
             CasePlan,
             [
                 "case_id",
-                "judgement",
+                "judgements",
                 "measures",
                 "rebound_measures",
                 "updated_at",

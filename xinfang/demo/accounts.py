@@ -6,12 +6,11 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from xinfang.accounts.choices import Role
+from xinfang.accounts.models import User
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.org.models import Department, Town, Village
-
-from .choices import Role
-from .models import User
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from xinfang.accounts.choices import Role
 from xinfang.accounts.models import User
 from xinfang.cases.choices import CaseState
-from xinfang.cases.generate import history_generate
 from xinfang.core.dbstats import planner_stats_refresh
+from xinfang.demo.history import history_generate
 from xinfang.org.models import Town
 
 

@@ -3,10 +3,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from xinfang.accounts.demo import DEMO_ACCOUNTS, demo_accounts_ensure
-from xinfang.cases.generate import history_generate
 from xinfang.cases.models import Case
 from xinfang.core.dbstats import planner_stats_refresh
+from xinfang.demo.accounts import DEMO_ACCOUNTS, demo_accounts_ensure
+from xinfang.demo.history import history_generate
 from xinfang.org.loader import town_load
 from xinfang.org.models import Town
 
