@@ -239,8 +239,8 @@ def _petitioner_link(*, town, data: PetitionerIn, user, update: bool, where: str
             if not scope(Petitioner.objects.filter(pk=existing.pk), user).exists():
                 raise ValidationError(
                     {
-                        f"{where}.id_number": "该身份证号的信访人不在您的查看范围内，不能由您登记关联。"
-                        "请将信访材料转交镇信访联席办登记。"
+                        f"{where}.id_number": "该身份证号的信访人不在您的查看范围内，不能由您登记关联，"
+                        "请交由其他登记人员登记。"
                     }
                 )
             if existing.name != name:
