@@ -77,13 +77,15 @@ def _accusers_hidden(user) -> models.Q | None:
     unless the user also sees them on a case of their own: a resident who accused the village and
     also asks it about a road stays the village's petitioner on the road, while the accusation stays
     out of sight like its case. Hiding such a person altogether would single them out instead."""
-    hidden = _accused(user, prefix="petition__case__")
-    if hidden is None:
+    accusing = _accused(user)
+    # One small query first: most readers are accused of nothing, and then need no subquery over
+    # every petition they may see.
+    if accusing is None or not Case.objects.filter(accusing).exists():
         return None
     link = Petition.petitioners.through.objects
-    accusers = link.filter(hidden).values("petitioner_id")
-    seen = link.filter(petition__in=scope(Petition.objects.all(), user)).values("petitioner_id")
-    return models.Q(pk__in=accusers) & ~models.Q(pk__in=seen)
+    accusers = link.filter(_accused(user, prefix="petition__case__")).values("petitioner_id")
+    seen = link.filter(petitioner_id__in=accusers, petition__in=scope(Petition.objects.all(), user))
+    return models.Q(pk__in=accusers) & ~models.Q(pk__in=seen.values("petitioner_id"))
 
 
 class Petitioner(models.Model):
