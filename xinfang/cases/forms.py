@@ -78,9 +78,10 @@ class PetitionForm(forms.Form):
         self.representative_rows = []
         for i in range(user.town.max_representatives - 1 + self.EXTRA_REPRESENTATIVE_ROWS):
             row = {
-                "name": forms.CharField(label=f"代表{i + 2}姓名", max_length=40, required=False),
-                "id_number": forms.CharField(label=f"代表{i + 2}身份证号", max_length=20, required=False),
-                "phone": forms.CharField(label=f"代表{i + 2}手机号", max_length=20, required=False),
+                # Labels read out for row i, worded apart from the petitioner's own 身份证号 and 手机号.
+                "name": forms.CharField(label=f"第{i + 2}位代表：姓名", max_length=40, required=False),
+                "id_number": forms.CharField(label=f"第{i + 2}位代表：身份证", max_length=20, required=False),
+                "phone": forms.CharField(label=f"第{i + 2}位代表：手机", max_length=20, required=False),
             }
             for part, field in row.items():
                 self.fields[f"rep_{part}_{i}"] = field
