@@ -7,12 +7,12 @@ from stdnum.cn import ric
 
 from xinfang.core.schemas import ErrorOut
 from xinfang.core.scoping import scope
-from xinfang.org.models import Category, Village
+from xinfang.org.models import Category, Department, Person, Village
 
 from . import rules, selectors
 from .models import Case
-from .ownership import ownership_propose
-from .services import PetitionerIn, PetitionIn, petition_register
+from .ownership import accused_of, ownership_propose
+from .services import PetitionerIn, PetitionIn, petition_register, registration_check
 from .transitions import (
     ACTIONS,
     EditConflict,
@@ -37,6 +37,14 @@ class PetitionerBody(Schema):
     village: int | str | None = Field(None, description="所在村（居）：编号或名称")
 
 
+class RepresentativeBody(Schema):
+    name: str = Field(..., max_length=40, description="姓名")
+    id_number: str = Field("", max_length=20, description="身份证号（18 位）")
+    phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=200)
+    village: int | str | None = Field(None, description="所在村（居）：编号或名称；不填则同信访人")
+
+
 class PetitionBody(Schema):
     channel: ChannelName = Field(
         ..., description="渠道：letter 来信、visit 来访、phone 来电、online 网上、referral 交转办"
@@ -54,6 +62,24 @@ class PetitionBody(Schema):
     skip_level: LevelName | None = None
     has_threat: bool = False
     law_related: bool = False
+    representatives: list[RepresentativeBody] = Field(
+        [],
+        max_length=100,
+        description="多人信访推选的其他代表（信访人本人之外）：按身份证号关联已登记的信访人或新建；"
+        "来访代表超过本镇上限（settings.max_representatives）时照常登记，并在 warnings 中提示",
+    )
+    update_petitioner: bool = Field(
+        False,
+        description="信访人（或代表）已登记、而所填手机号、住址、村（居）与登记不同时：false 保留原登记信息"
+        "（在 warnings 中说明差异），true 以本次填写为准更新（仅联席办）",
+    )
+    accused_persons: list[int] = Field([], max_length=50, description="检举控告类：被检举控告人（人员 id）")
+    accused_departments: list[int | str] = Field(
+        [], max_length=50, description="检举控告类：被检举控告部门（编号或名称）"
+    )
+    accused_villages: list[int | str] = Field(
+        [], max_length=50, description="检举控告类：被检举控告村（居）（编号或名称）"
+    )
 
 
 class CaseOut(Schema):
@@ -117,6 +143,10 @@ class RegisteredOut(Schema):
     case: CaseOut
     petition: PetitionOut
     repeat_candidates: list[CandidateOut]
+    warnings: list[str] = Field(
+        ...,
+        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象",
+    )
 
 
 class CaseListOut(Schema):
@@ -126,6 +156,8 @@ class CaseListOut(Schema):
 
 class CaseDetailOut(CaseOut):
     content: str
+    kind: str = Field(..., description="suggestion 建议意见类、accusation 检举控告类、claim 申诉求决类")
+    accused: list[str] = Field(..., description="检举控告类：被检举控告的人员、部门、村（居）")
     petitions: list[PetitionOut]
     five_haves: dict[str, bool] = Field(
         ...,
@@ -200,11 +232,35 @@ def _by_id_or_name(model, value, user, field: str, label: str):
     return found
 
 
-@router.post("/petitions", response={201: RegisteredOut}, summary="登记一次信访（新事项或重复信访）")
+def _many_by_id_or_name(model, values, user, field: str, label: str) -> list:
+    return [_by_id_or_name(model, v, user, f"{field}.{i}", label) for i, v in enumerate(values)]
+
+
+@router.post(
+    "/petitions",
+    response={201: RegisteredOut, 403: ErrorOut},
+    summary="登记一次信访（新事项或重复信访；仅镇信访联席办）",
+)
 def petition_create(request, body: PetitionBody):
     user = request.user
+    registration_check(user)  # 403 before any look-up: the service checks it again
     village = _by_id_or_name(Village, body.petitioner.village, user, "petitioner.village", "村（居）")
     category = _by_id_or_name(Category, body.category, user, "category", "类别")
+    representatives = [
+        PetitionerIn(
+            name=r.name,
+            id_number=r.id_number,
+            phone=r.phone,
+            address=r.address,
+            village=_by_id_or_name(Village, r.village, user, f"representatives.{i}.village", "村（居）"),
+        )
+        for i, r in enumerate(body.representatives)
+    ]
+    people = scope(Person.objects.all(), user)
+    found = people.in_bulk(body.accused_persons)
+    missing = [pk for pk in body.accused_persons if pk not in found]
+    if missing:
+        raise ValidationError({"accused_persons": f"人员 {missing[0]} 不存在或不在本镇。"})
     petition = petition_register(
         data=PetitionIn(
             channel=body.channel,
@@ -227,6 +283,15 @@ def petition_create(request, body: PetitionBody):
             skip_level=body.skip_level or "",
             has_threat=body.has_threat,
             law_related=body.law_related,
+            representatives=representatives,
+            update_petitioner=body.update_petitioner,
+            accused_persons=[found[pk] for pk in dict.fromkeys(body.accused_persons)],
+            accused_departments=_many_by_id_or_name(
+                Department, body.accused_departments, user, "accused_departments", "部门"
+            ),
+            accused_villages=_many_by_id_or_name(
+                Village, body.accused_villages, user, "accused_villages", "村（居）"
+            ),
         ),
         acting_user=user,
     )
@@ -244,6 +309,7 @@ def petition_create(request, body: PetitionBody):
             "case": _case(registered),
             "petition": _petition(petition),
             "repeat_candidates": [{"case": _case(c), "reason": reason} for c, reason in candidates],
+            "warnings": petition.warnings,
         },
     )
 
@@ -396,6 +462,8 @@ def case_detail(request, case_id: int):
     return {
         **_case(case),
         "content": case.content,
+        "kind": case.kind,
+        "accused": list(accused_of(case).names),
         "petitions": [_petition(p) for p in petitions],
         "five_haves": five_haves_out(case),
     }

@@ -2,12 +2,13 @@ from django import forms
 from django.utils import timezone
 
 from xinfang.core.scoping import scope
-from xinfang.org.models import Category, Person, Village
+from xinfang.org.models import Category, Department, Person, Village
 
 from .choices import CaseState, Channel, Level, PetitionKind, Resolution
 from .imports import MAX_BYTES, NOT_XLSX
 from .models import Case
 from .numbering import case_number_normalize
+from .services import PetitionerIn
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
 
@@ -30,6 +31,11 @@ class PetitionForm(forms.Form):
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     address = forms.CharField(label="住址", max_length=200, required=False)
     village = forms.ModelChoiceField(label="所在村（居）", queryset=Village.objects.none(), required=False)
+    update_petitioner = forms.BooleanField(
+        label="以本次填写更新信访人信息",
+        required=False,
+        help_text="信访人已登记、而手机号、住址或村（居）有变化时勾选；不勾选则保留原登记信息。",
+    )
     persons_count = forms.IntegerField(label="人数", min_value=1, initial=1)
     kind = forms.ChoiceField(label="事项性质", choices=PetitionKind.choices, initial=PetitionKind.CLAIM)
     category = forms.ModelChoiceField(label="问题类别", queryset=Category.objects.none(), required=False)
@@ -52,10 +58,40 @@ class PetitionForm(forms.Form):
     )
     # The candidate the clerk ticked in the list the form offers (radio buttons, see _candidates.html).
     candidate = forms.ModelChoiceField(queryset=Case.objects.none(), required=False, widget=forms.HiddenInput)
+    # 被检举控告对象 (检举控告类 only): they will not see the case nor its petitioners.
+    accused_persons = forms.ModelMultipleChoiceField(
+        label="被检举控告人", queryset=Person.objects.none(), required=False
+    )
+    accused_departments = forms.ModelMultipleChoiceField(
+        label="被检举控告部门", queryset=Department.objects.none(), required=False
+    )
+    accused_villages = forms.ModelMultipleChoiceField(
+        label="被检举控告村（居）", queryset=Village.objects.none(), required=False
+    )
+
+    # Rows for the representatives a group sends besides the petitioner above: a few more than the
+    # town allows, so that a larger group can be recorded (and pointed out) as it came.
+    EXTRA_REPRESENTATIVE_ROWS = 4
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.representative_rows = []
+        for i in range(user.town.max_representatives - 1 + self.EXTRA_REPRESENTATIVE_ROWS):
+            row = {
+                # Labels read out for row i, worded apart from the petitioner's own 身份证号 and 手机号.
+                "name": forms.CharField(label=f"第{i + 2}位代表：姓名", max_length=40, required=False),
+                "id_number": forms.CharField(label=f"第{i + 2}位代表：身份证", max_length=20, required=False),
+                "phone": forms.CharField(label=f"第{i + 2}位代表：手机", max_length=20, required=False),
+            }
+            for part, field in row.items():
+                self.fields[f"rep_{part}_{i}"] = field
+            self.representative_rows.append([f"rep_{part}_{i}" for part in row])
         self.fields["village"].queryset = scope(Village.objects.all(), user)
+        self.fields["accused_persons"].queryset = scope(Person.objects.all(), user).order_by(
+            "-is_leader", "village__order", "id"
+        )
+        self.fields["accused_departments"].queryset = scope(Department.objects.all(), user)
+        self.fields["accused_villages"].queryset = scope(Village.objects.all(), user)
         self.fields["category"].queryset = scope(Category.objects.all(), user)
         self.fields["matter"].choices = [("", "—")] + [
             (c.name, [(m, m) for m in c.matters]) for c in self.fields["category"].queryset
@@ -73,11 +109,35 @@ class PetitionForm(forms.Form):
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.SelectMultiple):
+                widget.attrs.update({"class": "form-select", "size": "5"})
             elif isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select"
             else:
                 widget.attrs["class"] = "form-control"
             widget.attrs.setdefault("id", f"id_{name}")
+
+    @property
+    def representative_fields(self) -> list[list]:
+        return [[self[name] for name in row] for row in self.representative_rows]
+
+    def representatives(self) -> list[PetitionerIn]:
+        """The filled rows of the representatives' table, in order (a row with only a phone is kept,
+        so that the service can say the name is missing)."""
+        d = self.cleaned_data
+        found = []
+        for name, id_number, phone in self.representative_rows:
+            if d.get(name) or d.get(id_number) or d.get(phone):
+                found.append(PetitionerIn(name=d[name], id_number=d[id_number], phone=d[phone]))
+        return found
+
+    def representative_field(self, index: int, part: str) -> str:
+        """The form field of the index-th filled row (as `representatives()` numbers them)."""
+        d = self.cleaned_data
+        filled = [r for r in self.representative_rows if any(d.get(f) for f in r)]
+        if index >= len(filled):
+            return ""
+        return dict(zip(("name", "id_number", "phone"), filled[index], strict=True)).get(part, "")
 
     def clean_case(self) -> Case | None:
         """The case a repeat petition belongs to, by its number as the clerk types it."""

@@ -1,7 +1,7 @@
 from django.db import models
 
 from xinfang.accounts.choices import WORK_ROLES, Role
-from xinfang.core.scoping import Scope
+from xinfang.core.scoping import Scope, scope
 
 from .choices import (
     CaseEventType,
@@ -82,6 +82,22 @@ CASE_PART_SCOPE = Scope(
 )
 
 
+def _accusers_hidden(user) -> models.Q | None:
+    """The petitioners of cases that accuse the user or the user's unit (《信访工作条例》第三十条),
+    unless the user also sees them on a case of their own: a resident who accused the village and
+    also asks it about a road stays the village's petitioner on the road, while the accusation stays
+    out of sight like its case. Hiding such a person altogether would single them out instead."""
+    accusing = _accused(user)
+    # One small query first: most readers are accused of nothing, and then need no subquery over
+    # every petition they may see.
+    if accusing is None or not Case.objects.filter(accusing).exists():
+        return None
+    link = Petition.petitioners.through.objects
+    accusers = link.filter(_accused(user, prefix="petition__case__")).values("petitioner_id")
+    seen = link.filter(petitioner_id__in=accusers, petition__in=scope(Petition.objects.all(), user))
+    return models.Q(pk__in=accusers) & ~models.Q(pk__in=seen.values("petitioner_id"))
+
+
 class Petitioner(models.Model):
     """信访人. One person is found again by the ID number and never entered twice in a town."""
 
@@ -119,6 +135,7 @@ class Petitioner(models.Model):
                 pk__in=Petition.objects.filter(_department_cases(user, prefix="case__")).values("petitioners")
             )
         },
+        hide=_accusers_hidden,
     )
 
     class Meta:

@@ -6,21 +6,30 @@
    `matters_outside_village_powers`): the village's contact leader owns it.
 3. Otherwise the leader heading the category's lead line owns it; the village cooperates and keeps
    the petitioner stable.
-Responsible persons: the village's party head, its assigned town cadre, the head of the lead
-department. Nothing here names a town: every branch reads configuration.
+Responsible persons: the village's party head, its assigned town cadre, the heads of the lead and
+of every supporting department (涉及部门相关负责人). Nothing here names a town: every branch reads
+configuration.
+
+An accusation (检举控告类) goes first of all to the discipline route the town configures
+(`ownership.accusation_route`: the discipline body as lead department, and its leader), whatever
+else applies; and no proposal, of any kind, names a person or unit the case accuses as owner,
+responsible person, lead or supporting department: they must not even see the case
+(《信访工作条例》第三十条).
 """
 
 from dataclasses import dataclass, field
 
 from xinfang.org.models import Department, Person
 
-from .choices import Level
+from .choices import Level, PetitionKind
 
 VILLAGE, LINE, JOINT_MEETING, OVERRIDE, NONE = "village", "line", "joint_meeting", "override", "none"
+ACCUSATION = "accusation"
 RULE_LABELS = {
     VILLAGE: "属地包案（联系村领导）",
     LINE: "条线包案（分管领导）",
     JOINT_MEETING: "待联席会议确定",
+    ACCUSATION: "检举控告（纪检监察）",
     OVERRIDE: "联席办指定",
     NONE: "无法按规则推荐",
 }
@@ -124,19 +133,154 @@ def ownership_decide(
     )
 
 
-def responsible_for(village, lead_department) -> list[Person]:
-    """The village's party head and assigned cadre, and the head of the lead department."""
+def responsible_for(village, lead_department, supporting=()) -> list[Person]:
+    """The village's party head and assigned cadre, and the heads of the lead department and of
+    each supporting department (涉及部门相关负责人)."""
     people = [p for p in (village.party_head, village.cadre) if p] if village else []
-    if lead_department is not None and lead_department.head is not None:
-        people.append(lead_department.head)
+    for department in [lead_department, *supporting]:
+        if department is not None and department.head is not None:
+            people.append(department.head)
     return list(dict.fromkeys(people))
+
+
+@dataclass(frozen=True)
+class Accused:
+    """Whom a case accuses (被检举控告对象), by id, and their names for the case page."""
+
+    persons: frozenset = frozenset()
+    departments: frozenset = frozenset()
+    villages: frozenset = frozenset()
+    names: tuple = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.persons or self.departments or self.villages)
+
+    def includes_person(self, person: Person | None) -> bool:
+        return person is not None and person.pk in self.persons
+
+    def includes_department(self, department: Department | None) -> bool:
+        return department is not None and department.pk in self.departments
+
+    def includes_village(self, village) -> bool:
+        return village is not None and village.pk in self.villages
+
+    def conflicts(self, person: Person) -> bool:
+        """A person the case must not be given to: accused themselves, heading an accused department,
+        or the party head or cadre of an accused village."""
+        if self.includes_person(person):
+            return True
+        if any(d in self.departments for d in person.headed_departments.values_list("pk", flat=True)):
+            return True
+        return bool(
+            self.villages
+            and (
+                person.village_id in self.villages
+                or person.party_head_of.filter(pk__in=self.villages).exists()
+                or person.cadre_of.filter(pk__in=self.villages).exists()
+            )
+        )
+
+
+def accused_of(case) -> Accused:
+    if case.pk is None:
+        return Accused()
+    persons = list(case.accused_persons.all())
+    departments = list(case.accused_departments.all())
+    villages = list(case.accused_villages.all())
+    return Accused(
+        persons=frozenset(p.pk for p in persons),
+        departments=frozenset(d.pk for d in departments),
+        villages=frozenset(v.pk for v in villages),
+        names=tuple(
+            [f"{p.name}（{p.title}）" if p.title else p.name for p in persons]
+            + [d.name for d in departments]
+            + [v.name for v in villages]
+        ),
+    )
+
+
+def accused_conflicts(
+    case, *, lead_leader=None, lead_department=None, responsible_persons=(), supporting_departments=()
+) -> dict[str, str]:
+    """What an assignment may not name because the case accuses it: {field: Chinese message}.
+    For the assignment service, so that an override cannot give an accusation to the accused."""
+    accused = accused_of(case)
+    if not accused:
+        return {}
+    errors = {}
+    if lead_leader is not None and accused.conflicts(lead_leader):
+        errors["lead_leader"] = (
+            f"{lead_leader.name}是本事项的被检举控告对象或其所在单位的负责人，须回避，不能包案。"
+        )
+    if accused.includes_department(lead_department):
+        errors["lead_department"] = f"{lead_department.name}是本事项的被检举控告单位，须回避，不能牵头办理。"
+    if bad := [p.name for p in responsible_persons if accused.conflicts(p)]:
+        errors["responsible_persons"] = f"{'、'.join(bad)}与被检举控告对象有关，须回避，不能担任责任人。"
+    if bad := [d.name for d in supporting_departments if accused.includes_department(d)]:
+        errors["supporting_departments"] = f"{'、'.join(bad)}是本事项的被检举控告单位，须回避，不能配合办理。"
+    return errors
+
+
+def _accusation_proposal(case) -> Proposal:
+    town = case.town
+    department = town.accusation_department
+    if department is None:
+        return Proposal(
+            rule=NONE,
+            explanation="检举控告类事项应交纪检监察机关办理，但本镇配置没有设定检举控告类的办理路径"
+            "（ownership.accusation_route），请联席办指定；被检举控告的人员和单位须回避。",
+        )
+    leader = town.accusation_leader or _line_leader(department)
+    responsible = [department.head] if department.head else []
+    who = f"由{leader.name}包案" if leader else "包案领导请联席办指定"
+    return Proposal(
+        rule=ACCUSATION,
+        explanation=f"检举控告类事项按本镇配置交{department.name}办理，{who}；"
+        f"责任人为{_names(responsible) or '—'}。被检举控告的人员和单位须回避，看不到本事项和信访人。",
+        lead_leader=leader,
+        lead_department=department,
+        responsible_persons=responsible,
+    )
+
+
+def _without_accused(proposal: Proposal, accused: Accused) -> Proposal:
+    """The proposal less everyone the case accuses, saying so where it leaves a gap."""
+    if not accused:
+        return proposal
+    notes = []
+    if proposal.lead_leader is not None and accused.conflicts(proposal.lead_leader):
+        notes.append(
+            f"按规则应由{proposal.lead_leader.name}包案，但其与被检举控告对象有关，须回避，请联席办另行指定包案领导"
+        )
+        proposal.lead_leader = None
+        proposal.rule = NONE
+    if accused.includes_department(proposal.lead_department):
+        notes.append(
+            f"按规则应由{proposal.lead_department.name}牵头，但该单位被检举控告，须回避，请联席办另行指定牵头部门"
+        )
+        proposal.lead_department = None
+        proposal.rule = NONE
+    proposal.supporting_departments = [
+        d for d in proposal.supporting_departments if not accused.includes_department(d)
+    ]
+    proposal.responsible_persons = [p for p in proposal.responsible_persons if not accused.conflicts(p)]
+    if notes:
+        proposal.explanation = f"{proposal.explanation}{'；'.join(notes)}。"
+    return proposal
 
 
 def ownership_propose(case) -> Proposal:
     """The owner, responsible persons and departments the rules give this case, with the reason."""
+    if case.kind == PetitionKind.ACCUSATION:
+        return _without_accused(_accusation_proposal(case), accused_of(case))
     category, village = case.category, case.village
     lead_department = category.lead if category else None
-    responsible = responsible_for(village, lead_department)
+    supporting = list(category.supporting.all()) if category else []
+    accused = accused_of(case)
+    supporting = [d for d in supporting if not accused.includes_department(d)]
+    responsible = [
+        p for p in responsible_for(village, lead_department, supporting) if not accused.conflicts(p)
+    ]
     rule, leader, explanation = ownership_decide(
         case,
         town=case.town,
@@ -145,11 +289,14 @@ def ownership_propose(case) -> Proposal:
         line_leader=_line_leader(lead_department),
         responsible=responsible,
     )
-    return Proposal(
-        rule=rule,
-        explanation=explanation,
-        lead_leader=leader,
-        lead_department=lead_department,
-        supporting_departments=list(category.supporting.all()) if category else [],
-        responsible_persons=responsible,
+    return _without_accused(
+        Proposal(
+            rule=rule,
+            explanation=explanation,
+            lead_leader=leader,
+            lead_department=lead_department,
+            supporting_departments=supporting,
+            responsible_persons=responsible,
+        ),
+        accused,
     )

@@ -2,9 +2,9 @@
 audit row together."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,10 +12,12 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
+from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.core.masking import mask_phone
 from xinfang.core.scoping import scope
-from xinfang.org.models import Category, Village
+from xinfang.org.models import Category, Department, Person, Village
 from xinfang.workcal.services import add_calendar_days
 
 from . import rules
@@ -25,6 +27,33 @@ from .numbering import case_number_allocate
 
 QUERY_CODE_CHANNELS = {Channel.LETTER, Channel.VISIT}
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+# Who registers petitions: the town's petition office, on the page, through the API and by import
+# alike. The check lives here, in the service, so that no entrance can forget it.
+REGISTRARS = frozenset({Role.OFFICE})
+# Who may change a petitioner's stored phone, address and village: the office, which meets the
+# petitioner and checks the ID card at the desk. Units that only read a petitioner's file never
+# change it, and a registration by anyone else never rewrites it.
+PETITIONER_EDITORS = frozenset({Role.OFFICE})
+
+
+def registration_check(user) -> None:
+    """Raises PermissionDenied (its message in Chinese) unless the user may register petitions."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("请先登录。")
+    if user.role not in REGISTRARS or user.town_id is None:
+        raise PermissionDenied(
+            f"只有镇信访联席办可以登记信访，您的角色（{user.get_role_display()}）不能登记。"
+            "请将信访材料转交镇信访联席办登记。"
+        )
+
+
+def petitioner_editable(user, petitioner: "Petitioner") -> bool:
+    """Whether the user may change the petitioner's stored details: the office, for a petitioner it
+    may see (an office clerk whose unit is accused does not see the accuser, and cannot edit them)."""
+    return (
+        user.role in PETITIONER_EDITORS and scope(Petitioner.objects.filter(pk=petitioner.pk), user).exists()
+    )
 
 
 def id_number_problem(value: str) -> str | None:
@@ -79,6 +108,16 @@ class PetitionIn:
     skip_level: str = ""
     has_threat: bool = False
     law_related: bool = False
+    # The other representatives a group sent (推选代表), besides `petitioner`: each is linked to an
+    # existing petitioner by ID number or created, with the petitioner's village when none is given.
+    representatives: list[PetitionerIn] = field(default_factory=list)
+    # An existing petitioner whose stored phone, address or village differ from what was typed keeps
+    # them, unless the clerk chose to update them (and may: PETITIONER_EDITORS).
+    update_petitioner: bool = False
+    # 被检举控告对象: whom an accusation accuses. They never see the case nor its petitioners.
+    accused_persons: list[Person] = field(default_factory=list)
+    accused_departments: list[Department] = field(default_factory=list)
+    accused_villages: list[Village] = field(default_factory=list)
 
 
 def _validate(data: PetitionIn, *, town) -> dict[str, str]:
@@ -116,11 +155,78 @@ def _validate(data: PetitionIn, *, town) -> dict[str, str]:
     for name, obj in (("category", data.category), ("petitioner.village", data.petitioner.village)):
         if obj is not None and obj.town_id != town.pk:
             errors[name] = "所选对象不属于本镇。"
+    errors.update(_representative_problems(data))
+    errors.update(_accused_problems(data, town=town))
     return errors
 
 
-def _petitioner_upsert(*, town, data: PetitionerIn) -> Petitioner:
+def _representative_problems(data: PetitionIn) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    seen = {ric.compact(data.petitioner.id_number)} if data.petitioner.id_number else set()
+    for i, rep in enumerate(data.representatives):
+        where = f"representatives.{i}"
+        if not (rep.name or "").strip():
+            errors[f"{where}.name"] = f"第 {i + 1} 位代表：请填写姓名，或删去这一行。"
+        if rep.id_number:
+            if problem := id_number_problem(rep.id_number):
+                errors[f"{where}.id_number"] = f"第 {i + 1} 位代表：{problem}"
+            elif ric.compact(rep.id_number) in seen:
+                errors[f"{where}.id_number"] = (
+                    f"第 {i + 1} 位代表的身份证号与信访人或前面的代表相同，同一人只需填写一次。"
+                )
+            else:
+                seen.add(ric.compact(rep.id_number))
+    total = 1 + len(data.representatives)
+    if data.representatives and total > data.persons_count:
+        errors["representatives"] = (
+            f"代表 {total} 人（含信访人），多于信访人数 {data.persons_count} 人，请核对人数或代表名单。"
+        )
+    return errors
+
+
+def _accused_problems(data: PetitionIn, *, town) -> dict[str, str]:
+    accused = [*data.accused_persons, *data.accused_departments, *data.accused_villages]
+    if not accused:
+        return {}
+    if data.kind != PetitionKind.ACCUSATION:
+        return {
+            "accused": "只有检举控告类事项才能填写被检举控告对象：请把事项性质改为检举控告类，"
+            "或清空被检举控告对象。"
+        }
+    if any(obj.town_id != town.pk for obj in accused):
+        return {"accused": "所选被检举控告对象不属于本镇。"}
+    return {}
+
+
+# The stored details a registration compares with what was typed, and how the clerk is told.
+DETAIL_LABELS = {"phone": "手机号", "address": "住址", "village_id": "所在村（居）"}
+
+
+def _detail_text(attr: str, value, villages: dict) -> str:
+    if attr == "phone":
+        return mask_phone(value)
+    if attr == "village_id":
+        return villages[value].name if value in villages else "—"
+    return value or "—"
+
+
+@dataclass
+class _Linked:
+    petitioner: Petitioner
+    notes: list[str] = field(default_factory=list)
+    # {attr: (old, new)} when the clerk chose to update a stored petitioner: audited with the case.
+    updated: dict = field(default_factory=dict)
+
+
+def _petitioner_link(*, town, data: PetitionerIn, user, update: bool, where: str, village=None) -> _Linked:
+    """The petitioner a registration names: found by ID number in the town, or created.
+
+    An existing petitioner out of the user's scope is never revealed (no name in the message) and
+    never linked. One in scope is linked as stored: what was typed differently is reported to the
+    clerk, and written only when the clerk chose so and may edit petitioners."""
     number = ric.compact(data.id_number) if data.id_number else ""
+    name = data.name.strip()
+    village = data.village or village
     if number:
         # The repeated `id_number != ""` is the condition of the partial unique index: without it
         # SQLite does not use that index and reads every petitioner of the town.
@@ -131,28 +237,22 @@ def _petitioner_upsert(*, town, data: PetitionerIn) -> Petitioner:
             .first()
         )
         if existing is not None:
-            if existing.name != data.name.strip():
+            if not scope(Petitioner.objects.filter(pk=existing.pk), user).exists():
                 raise ValidationError(
-                    {"petitioner.id_number": f"该身份证号已登记为“{existing.name}”，与所填姓名不符，请核对。"}
+                    {
+                        f"{where}.id_number": "该身份证号的信访人不在您的查看范围内，不能由您登记关联，"
+                        "请交由其他登记人员登记。"
+                    }
                 )
-            given = {
-                "phone": data.phone,
-                "address": data.address,
-                "village_id": data.village.pk if data.village else None,
-            }
-            changed = [attr for attr, value in given.items() if value and getattr(existing, attr) != value]
-            for attr in changed:
-                setattr(existing, attr, given[attr])
-            if changed:
-                existing.save(update_fields=changed)
-            return existing
-    return Petitioner.objects.create(
-        town=town,
-        name=data.name.strip(),
-        id_number=number,
-        phone=data.phone,
-        address=data.address,
-        village=data.village,
+            if existing.name != name:
+                raise ValidationError(
+                    {f"{where}.id_number": f"该身份证号已登记为“{existing.name}”，与所填姓名不符，请核对。"}
+                )
+            return _compare(existing, data, village=village, user=user, update=update, where=where)
+    return _Linked(
+        Petitioner.objects.create(
+            town=town, name=name, id_number=number, phone=data.phone, address=data.address, village=village
+        )
     )
 
 
@@ -202,13 +302,64 @@ def _rebound_tell(case: Case) -> None:
     )
 
 
+def _compare(existing: Petitioner, data: PetitionerIn, *, village, user, update: bool, where: str) -> _Linked:
+    given = {"phone": data.phone, "address": data.address, "village_id": village.pk if village else None}
+    changed = {
+        attr: (getattr(existing, attr), value)
+        for attr, value in given.items()
+        if value and getattr(existing, attr) != value
+    }
+    linked = _Linked(existing)
+    if not changed:
+        return linked
+    villages = {v.pk: v for v in Village.objects.filter(pk__in=[existing.village_id, given["village_id"]])}
+    what = "；".join(
+        f"{DETAIL_LABELS[attr]}已登记为“{_detail_text(attr, old, villages)}”，"
+        f"本次填写“{_detail_text(attr, new, villages)}”"
+        for attr, (old, new) in changed.items()
+    )
+    if update:
+        if not petitioner_editable(user, existing):
+            raise ValidationError({f"{where}.update": "只有镇信访联席办可以修改信访人的登记信息。"})
+        for attr, (_, new) in changed.items():
+            setattr(existing, attr, new)
+        existing.save(update_fields=list(changed))
+        linked.updated = changed
+        linked.notes.append(f"已按本次填写更新信访人{existing.name}的登记信息（{what}）。")
+    else:
+        linked.notes.append(
+            f"信访人{existing.name}已在本镇登记，本次信访已关联此人；{what}。已保留原登记信息，未作修改。"
+            "如信访人信息确已变更，请核实后在登记时勾选“以本次填写更新信访人信息”。"
+        )
+    return linked
+
+
 def _query_code() -> str:
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(8))
 
 
+def representatives_warning(data: PetitionIn, town) -> str:
+    """The warning when a group visit came with more representatives than the town allows
+    (《信访工作条例》: 多人走访应推选代表，代表人数不超过 5 人). Registered all the same: the statute
+    says "should", and the people are at the door."""
+    total = 1 + len(data.representatives)
+    if data.channel != Channel.VISIT or total <= town.max_representatives:
+        return ""
+    limit = town.max_representatives
+    return (
+        f"本次来访代表 {total} 人，超过规定的 {limit} 人（多人走访应推选代表，代表人数不超过 {limit} 人）。"
+        "已照常登记并记入事项动态，请向来访群众说明规定、引导推选代表。"
+    )
+
+
 @transaction.atomic
 def petition_register(*, data: PetitionIn, acting_user) -> Petition:
-    """Registers one petition: on the case it names (a repeat), or as the first of a new case."""
+    """Registers one petition: on the case it names (a repeat), or as the first of a new case.
+
+    Only the office registers (PermissionDenied otherwise). The petition returned carries
+    `warnings`: Chinese sentences for the clerk (details that differ from a stored petitioner,
+    too many representatives, an accusation naming nobody), registered all the same."""
+    registration_check(acting_user)
     town = acting_user.town
     errors = _validate(data, town=town)
     case = None
@@ -219,8 +370,33 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     if errors:
         raise ValidationError(errors)
 
-    petitioner = _petitioner_upsert(town=town, data=data.petitioner)
+    main = _petitioner_link(
+        town=town, data=data.petitioner, user=acting_user, update=data.update_petitioner, where="petitioner"
+    )
+    petitioner = main.petitioner
     village = data.petitioner.village or petitioner.village
+    linked = [main]
+    for i, rep in enumerate(data.representatives):
+        linked.append(
+            _petitioner_link(
+                town=town,
+                data=rep,
+                user=acting_user,
+                update=data.update_petitioner,
+                where=f"representatives.{i}",
+                village=village,
+            )
+        )
+    people = list(dict.fromkeys(link.petitioner for link in linked))
+    warnings = [note for link in linked for note in link.notes]
+    too_many = representatives_warning(data, town)
+    if too_many:
+        warnings.append(too_many)
+    accused = [*data.accused_persons, *data.accused_departments, *data.accused_villages]
+    if data.kind == PetitionKind.ACCUSATION and not accused and case is None:
+        warnings.append(
+            "检举控告类事项没有填写被检举控告对象：在填写之前，被检举控告的人员和单位不会被回避。"
+        )
     collective = data.persons_count >= town.collective_threshold
     now = timezone.now()
     if case is None:
@@ -259,9 +435,17 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         case.version += 1
     rules.derive(case, town, timezone.localdate())
     names = [n for n in case.petitioner_label.split("、") if n]
-    if petitioner.name not in names:
-        case.petitioner_label = "、".join([*names, petitioner.name])[:200]
+    for person in people:
+        if person.name not in names:
+            names.append(person.name)
+    case.petitioner_label = "、".join(names)[:200]
     case.save()
+    if data.accused_persons:
+        case.accused_persons.add(*data.accused_persons)
+    if data.accused_departments:
+        case.accused_departments.add(*data.accused_departments)
+    if data.accused_villages:
+        case.accused_villages.add(*data.accused_villages)
 
     petition = Petition.objects.create(
         case=case,
@@ -297,11 +481,51 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     )
     if event == CaseEventType.REBOUND:
         _rebound_tell(case)
+
+    petition.petitioners.add(*people)
+    event_data = {
+        "petition": petition.pk,
+        "channel": data.channel,
+        "persons_count": data.persons_count,
+        # 不再受理: a matter closed after review is recorded, not reopened.
+        **({"not_reaccepted": True} if case.state == CaseState.CLOSED else {}),
+    }
+    if data.representatives:
+        event_data["representatives"] = [p.name for p in people]
+    if too_many:
+        # Kept with the petition's event: the timeline shows it, and counts can find it.
+        event_data["representatives_over"] = town.max_representatives
+        event_data["text"] = too_many
+    CaseEvent.objects.create(case=case, kind=event, at=now, user=acting_user, data=event_data)
+    new = {"petition": petition.pk, "case": case.number, "event": event}
+    if accused:
+        # The audit log names units and persons by id only, like every other reference.
+        new["accused"] = {
+            "persons": [p.pk for p in data.accused_persons],
+            "departments": [d.pk for d in data.accused_departments],
+            "villages": [v.pk for v in data.accused_villages],
+        }
     audit_record(
         event=AuditEventType.CREATE,
         user=acting_user,
         target=case,
-        new={"petition": petition.pk, "case": case.number, "event": event},
+        new=new,
         detail=f"登记{petition.get_channel_display()}（{CaseEventType(event).label}）",
     )
+    for link in linked:
+        if link.updated:
+            audit_record(
+                event=AuditEventType.UPDATE,
+                user=acting_user,
+                target=case,
+                old={a: _audit_value(a, old) for a, (old, _) in link.updated.items()},
+                new={a: _audit_value(a, new) for a, (_, new) in link.updated.items()},
+                detail="登记时按联席办选择更新信访人登记信息",
+            )
+    petition.warnings = warnings
     return petition
+
+
+def _audit_value(attr: str, value):
+    # The audit administrator sees that a phone changed, never the number (三员分立).
+    return mask_phone(value) if attr == "phone" else value

@@ -12,14 +12,16 @@ from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.access import roles_required
+from xinfang.core.scoping import scope
 
 from . import exports, rules, selectors
 from .choices import Decision, DeliveryWay, Rating, RatingStatus
 from .documents import DOCUMENTS, documents_available
 from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
-from .ownership import ownership_propose
-from .services import PetitionerIn, PetitionIn, petition_register
+from .models import Case, Petitioner
+from .ownership import accused_of, ownership_propose
+from .services import REGISTRARS, PetitionerIn, PetitionIn, petition_register
 from .transitions import (
     ACTIONS,
     EditConflict,
@@ -36,6 +38,8 @@ SERVICE_FIELDS = {
     "petitioner.name": "name",
     "petitioner.id_number": "id_number",
     "petitioner.village": "village",
+    "petitioner.update": "update_petitioner",
+    "accused": "accused_persons",
 }
 # A file that is wrong throughout would list tens of thousands of problems: the page shows the first.
 IMPORT_ERRORS_SHOWN = 500
@@ -97,7 +101,17 @@ def case_export(request):
     return response
 
 
-@roles_required(Role.OFFICE)
+def _service_field(form: PetitionForm, field: str) -> str | None:
+    """The form field a service error is about: `representatives.2.id_number` is the third filled
+    row's ID number; errors about the whole list or unknown fields go above the form."""
+    parts = field.split(".")
+    if parts[0] == "representatives" and len(parts) == 3 and parts[1].isdigit():
+        return form.representative_field(int(parts[1]), parts[2]) or None
+    target = SERVICE_FIELDS.get(field, field)
+    return target if target in form.fields else None
+
+
+@roles_required(*REGISTRARS)
 def petition_new(request):
     form = PetitionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -125,17 +139,27 @@ def petition_new(request):
                     skip_level=d["skip_level"],
                     has_threat=d["has_threat"],
                     law_related=d["law_related"],
+                    representatives=form.representatives(),
+                    update_petitioner=d["update_petitioner"],
+                    accused_persons=list(d["accused_persons"]),
+                    accused_departments=list(d["accused_departments"]),
+                    accused_villages=list(d["accused_villages"]),
                 ),
                 acting_user=request.user,
             )
         except ValidationError as exc:
             for field, problems in exc.message_dict.items():
-                target = SERVICE_FIELDS.get(field, field)
                 for problem in problems:
-                    form.add_error(target if target in form.fields else None, problem)
+                    form.add_error(_service_field(form, field), problem)
         else:
             what = "重复信访，已并入" if petition.is_repeat else "已登记为新事项"
             messages.success(request, f"{what} {petition.case.number}。")
+            for warning in petition.warnings:
+                messages.warning(request, warning)
+            if not scope(Case.objects.filter(pk=petition.case_id), request.user).exists():
+                # An accusation against the clerk's own unit: registered, and out of their sight.
+                messages.info(request, "该事项检举控告您所在的单位，按规定您不能查看，已交有关部门办理。")
+                return redirect("cases:list")
             return redirect("cases:detail", pk=petition.case_id)
     return render(request, "cases/new.html", {"form": form})
 
@@ -199,6 +223,7 @@ def case_detail(request, pk: int):
             "awaiting_delivery": rules.awaiting_delivery(case),
             "delivery_ways": DeliveryWay.choices,
             "evidence": resolution_evidence(case) if "verify" in offered else [],
+            "accused": accused_of(case).names,
             "rating_status": RatingStatus(rules.rating_status(case, today)).label,
             "documents": documents_available(case) if request.user.role == Role.OFFICE else [],
             "decisions": Decision.choices,
@@ -283,7 +308,6 @@ def petition_candidates(request):
     petitioner's own cases first, then the same village and category in recent weeks."""
     from stdnum.cn import ric
 
-    from xinfang.core.scoping import scope
     from xinfang.org.models import Category, Village
 
     def pick(model, value):
@@ -297,12 +321,23 @@ def petition_candidates(request):
         candidates = selectors.repeat_candidates(
             user=request.user, id_number=id_number, village=village, category=category
         )
+    # The petitioner this ID number links to, as stored, so that the clerk sees what differs before
+    # registering (and ticks 更新 if it has changed); only one the clerk may see.
+    stored = None
+    if id_number:
+        stored = (
+            scope(Petitioner.objects.filter(town=request.user.town, id_number=id_number), request.user)
+            .exclude(id_number="")
+            .select_related("village")
+            .first()
+        )
     return render(
         request,
         "cases/_candidates.html",
         # A list fetched again while the clerk types keeps the case they ticked.
         {
             "candidates": candidates,
+            "stored": stored,
             "selected": request.GET.get("candidate") or request.GET.get("selected", ""),
         },
     )

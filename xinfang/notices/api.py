@@ -20,7 +20,8 @@ class NoticeOut(Schema):
     case_number: str
     case_title: str
     target: str = Field(..., description="village 属地（村居）、department 条线（部门）")
-    target_label: str
+    target_label: str = Field(..., description="属地（村居）、条线（部门）或 配合（部门）")
+    supporting: bool = Field(..., description="true：发给配合部门的交办单（配合办理）")
     unit: str = Field(..., description="接收单位")
     requirements: str
     sent_at: dt.datetime
@@ -54,7 +55,8 @@ def _notice(n: AssignmentNotice, now) -> dict:
         "case_number": n.case.number,
         "case_title": n.case.title,
         "target": n.target,
-        "target_label": n.get_target_display(),
+        "target_label": n.target_label,
+        "supporting": n.supporting,
         "unit": n.unit_name,
         "requirements": n.requirements,
         "sent_at": n.sent_at,

@@ -27,6 +27,7 @@ def case_items(case) -> list[list[str]]:
     """What the notice says of the case, as [label, text] pairs: taken when the notice is sent and
     kept with it (AssignmentNotice.snapshot)."""
     leader = case.lead_leader
+    supporting = list(case.supporting_departments.order_by("order", "id")) if case.pk else []
     leader_text = (
         f"{leader.name}（{leader.title}）" if leader and leader.title else (leader.name if leader else "")
     )
@@ -35,6 +36,7 @@ def case_items(case) -> list[list[str]]:
         ["信访人（姓名）", case.petitioner_label or "—"],
         ["包案领导", leader_text or "—"],
         ["牵头部门", case.lead_department.name if case.lead_department_id else "—"],
+        *([["配合部门", "、".join(d.name for d in supporting)]] if supporting else []),
         ["责任人", case.responsible_label or "—"],
         ["解决时限", chinese_date(case.resolve_by) if case.resolve_by else "—"],
     ]
@@ -47,7 +49,10 @@ def notice_items(notice: AssignmentNotice) -> list[str]:
     """The numbered items of the notice, in the order of the form: the case as it was sent (as it
     is now for notices from before snapshots were kept), the requirements, the time to sign."""
     about = [tuple(item) for item in notice.snapshot.get("items") or case_items(notice.case)]
-    items = [*about[:6], ("办理要求", _text(notice.requirements)), *about[6:]]
+    # The requirements come after the deadline (解决时限), before the plan.
+    labels = [label for label, _ in about]
+    cut = labels.index("解决时限") + 1 if "解决时限" in labels else 6
+    items = [*about[:cut], ("办理要求", _text(notice.requirements)), *about[cut:]]
     items.append(
         (
             "签收时限",
@@ -55,24 +60,28 @@ def notice_items(notice: AssignmentNotice) -> list[str]:
             "将列入超时未签收名单",
         )
     )
-    numbers = "一二三四五六七八九十"
     lines = []
     for i, (label, value) in enumerate(items):
         value = value if value.endswith(("。", "—")) else f"{value}。"
-        lines.append(f"{numbers[i]}、{label}：{value}")
+        lines.append(f"{chinese_number(i + 1)}、{label}：{value}")
     return lines
 
 
 def notice_document(notice: AssignmentNotice) -> bytes:
     case = notice.case
-    how = "属地" if notice.target == NoticeTarget.VILLAGE else "条线"
+    if notice.target == NoticeTarget.VILLAGE:
+        how, ask = "属地", "落实属地稳控。"
+    elif notice.supporting:
+        lead = case.lead_department.name if case.lead_department_id else "牵头部门"
+        how, ask = "配合", f"配合{lead}办理。"
+    else:
+        how, ask = "条线", "办理。"
     doc = official_document(
         title=TITLE,
         number=f"{case.number}（{how}）",
         addressee=notice.unit_name,
         paragraphs=[
-            "根据双向交办的要求，现将下列信访事项交你单位"
-            + ("落实属地稳控。" if how == "属地" else "办理。"),
+            "根据双向交办的要求，现将下列信访事项交你单位" + ask,
             *notice_items(notice),
         ],
         unit=f"{case.town.name}信访工作联席会议办公室",
@@ -90,4 +99,5 @@ def notice_document(notice: AssignmentNotice) -> bytes:
 
 
 def notice_filename(notice: AssignmentNotice) -> str:
-    return f"交办单-{notice.case.number}-{notice.unit_name}.docx"
+    how = "（配合）" if notice.supporting else ""
+    return f"交办单-{notice.case.number}-{notice.unit_name}{how}.docx"

@@ -7,7 +7,9 @@ from xinfang.cases.models import CASE_PART_SCOPE
 
 from .choices import NoticeStatus, NoticeTarget
 
-__all__ = ["NOTICE_SCOPE", "AssignmentNotice", "NoticeStatus", "NoticeTarget"]
+__all__ = ["NOTICE_SCOPE", "SUPPORTING_LABEL", "AssignmentNotice", "NoticeStatus", "NoticeTarget"]
+
+SUPPORTING_LABEL = "配合（部门）"
 
 _case_lines = CASE_PART_SCOPE.extra[Role.DEPARTMENT]
 
@@ -68,6 +70,10 @@ class AssignmentNotice(models.Model):
     # A notice not yet acknowledged when the line objects to the assignment (交办异议) is withdrawn:
     # the case goes back to the office, and the next assignment sends new notices.
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    # A supporting department (配合部门) is sent its own notice, marked 配合: it helps the lead
+    # department, which answers for the case. (A database default too: the generated history
+    # writes notices in bulk without naming this column.)
+    supporting = models.BooleanField("配合", default=False, db_default=False)
     # The case as it was sent (owner, responsible persons, deadline, plan …): the 交办单 is a record
     # of what the unit was asked, not of what the case says today.
     snapshot = models.JSONField("交办时的事项情况", default=dict, blank=True)
@@ -87,6 +93,10 @@ class AssignmentNotice(models.Model):
                 ),
                 name="notice_one_receiving_unit",
             ),
+            models.CheckConstraint(
+                condition=models.Q(supporting=False) | models.Q(target=NoticeTarget.DEPARTMENT),
+                name="notice_supporting_is_a_department",
+            ),
         ]
 
     def __str__(self):
@@ -95,6 +105,11 @@ class AssignmentNotice(models.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.case.number} 交办单 {self.pk}"
+
+    @property
+    def target_label(self) -> str:
+        """属地（村居）, 条线（部门）, or 配合（部门） for a supporting department's notice."""
+        return SUPPORTING_LABEL if self.supporting else self.get_target_display()
 
     @property
     def unit_name(self) -> str:

@@ -12,9 +12,10 @@ from django.utils import timezone
 from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.cases.choices import CaseEventType
+from xinfang.cases.choices import CaseEventType, PetitionKind
 from xinfang.cases.documents import chinese_date
 from xinfang.cases.models import Case, CaseEvent
+from xinfang.cases.ownership import accused_of
 from xinfang.core.scoping import get_scoped_or_404
 
 from .choices import NoticeTarget
@@ -27,10 +28,16 @@ class NoticeAlreadyAcknowledged(Exception):
     """The notice was acknowledged or withdrawn before (409); str() is the Chinese message."""
 
 
-def requirements_for(case: Case, target: str) -> str:
+def requirements_for(case: Case, target: str, *, supporting: bool = False) -> str:
     """What the receiving unit is asked to do: the village keeps the petitioner stable on the ground
-    (属地稳控), the line handles the matter (条线办理)."""
+    (属地稳控), the line handles the matter (条线办理), a supporting department helps it (配合办理)."""
     report = f"办理进展及时报{case.town.name}信访工作联席会议办公室。"
+    if supporting:
+        lead = case.lead_department.name if case.lead_department_id else "牵头部门"
+        return (
+            f"配合办理：请你单位作为配合部门，按照职责配合牵头部门{lead}做好调查核实、政策解释和"
+            "化解稳控工作，及时提供有关情况和意见，" + report
+        )
     if target == NoticeTarget.VILLAGE:
         return (
             "属地稳控：请你村（居）落实属地管理责任，配合牵头部门调查核实，做好信访人的思想疏导和"
@@ -46,33 +53,51 @@ def requirements_for(case: Case, target: str) -> str:
     )
 
 
+def _receivers(case: Case) -> list[tuple[str, dict, bool]]:
+    """(target, unit, supporting) of each notice an assignment sends. Never a unit the case accuses;
+    an accusation goes only to its handling departments, not to the village (属地), whose people
+    the discipline body decides whether to involve."""
+    accused = accused_of(case)
+    receivers = []
+    if (
+        case.village_id
+        and case.kind != PetitionKind.ACCUSATION
+        and not accused.includes_village(case.village)
+    ):
+        receivers.append((NoticeTarget.VILLAGE, {"village": case.village}, False))
+    if case.lead_department_id and not accused.includes_department(case.lead_department):
+        receivers.append((NoticeTarget.DEPARTMENT, {"department": case.lead_department}, False))
+    for department in case.supporting_departments.order_by("order", "id"):
+        if department.pk != case.lead_department_id and not accused.includes_department(department):
+            receivers.append((NoticeTarget.DEPARTMENT, {"department": department}, True))
+    return receivers
+
+
 @transaction.atomic
 def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
-    """双向交办: one notice to the case's village (属地, when it has one) and one to its lead
-    department (条线). Called inside the assignment's transaction, with the case as just assigned;
-    each notice is due for acknowledgement the town's notice_ack_hours after sending."""
+    """双向交办: one notice to the case's village (属地, when it has one), one to its lead department
+    (条线) and one to each supporting department (配合). Called inside the assignment's
+    transaction, with the case as just assigned; each notice is due for acknowledgement the town's
+    notice_ack_hours after sending."""
     if acting_user.role != Role.OFFICE:
         raise PermissionDenied("交办单由信访联席办随交办发送，您的角色不能发送交办单。")
     now = timezone.now()
     due = now + dt.timedelta(hours=case.town.notice_ack_hours)
-    receivers = []
-    if case.village_id:
-        receivers.append((NoticeTarget.VILLAGE, {"village": case.village}))
-    if case.lead_department_id:
-        receivers.append((NoticeTarget.DEPARTMENT, {"department": case.lead_department}))
+    items = case_items(case)
     notices = []
-    for target, unit in receivers:
+    for target, unit, supporting in _receivers(case):
         notice = AssignmentNotice.objects.create(
             case=case,
             target=target,
-            snapshot={"items": case_items(case)},
-            requirements=requirements_for(case, target),
+            supporting=supporting,
+            snapshot={"items": items},
+            requirements=requirements_for(case, target, supporting=supporting),
             sent_at=now,
             sent_by=acting_user,
             ack_due_at=due,
             **unit,
         )
-        label = NoticeTarget(target).label
+        label = notice.target_label
         CaseEvent.objects.create(
             case=case,
             kind=CaseEventType.NOTICE_SENT,
@@ -82,6 +107,7 @@ def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
                 "text": f"发往{notice.unit_name}（{label}），请于 {local_text(due)} 前签收",
                 "notice": notice.pk,
                 "target": target,
+                "supporting": supporting,
                 "ack_due_at": due.isoformat(),
             },
         )
@@ -90,7 +116,7 @@ def notices_send(*, case: Case, acting_user) -> list[AssignmentNotice]:
             user=acting_user,
             target=notice,
             town=case.town,
-            new={"target": target, "unit": notice.unit_name, "ack_due_at": due},
+            new={"target": target, "supporting": supporting, "unit": notice.unit_name, "ack_due_at": due},
             detail=f"发送交办单（{label}）",
         )
         notices.append(notice)

@@ -87,7 +87,7 @@ def notice_download(request, pk: int):
         user=request.user,
         target=notice,
         town=notice.case.town,
-        detail=f"下载交办单（{notice.get_target_display()}）",
+        detail=f"下载交办单（{notice.target_label}）",
     )
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice_filename(notice))}"

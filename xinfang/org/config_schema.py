@@ -117,6 +117,11 @@ class CadenceIn(Strict):
     times: int = Field(ge=1, le=31, title="至少次数")
 
 
+class AccusationRouteIn(Strict):
+    department: Code = Field(title="牵头部门（纪检监察机关）")
+    leader: Code | None = Field(None, title="包案领导（不填则为分管该部门的镇领导）")
+
+
 class OwnershipIn(Strict):
     joint_meeting_when: list[
         Literal[
@@ -129,6 +134,7 @@ class OwnershipIn(Strict):
             "marked_major",
         ]
     ] = Field(default_factory=list, title="由联席会议确定包案领导的情形")
+    accusation_route: AccusationRouteIn | None = Field(None, title="检举控告类事项的办理路径")
 
 
 class TownConfig(Strict):

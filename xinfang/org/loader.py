@@ -205,6 +205,19 @@ def _cross_reference_problems(c: schema.TownConfig):
             yield ("targets", i, "threshold"), "比较方式为 at_least 或 at_most 时必须填写目标值。"
         if t.unit == "%" and t.threshold is not None and t.threshold > 1:
             yield ("targets", i, "threshold"), "百分比目标请用小数表示，如 90% 写作 0.90。"
+    route = c.ownership.accusation_route
+    if route is not None:
+        if route.department not in dept_codes:
+            yield (
+                ("ownership", "accusation_route", "department"),
+                f"部门代码“{route.department}”未在 departments 中定义，"
+                "检举控告类须交本镇已配置的纪检监察部门。",
+            )
+        if route.leader is not None and route.leader not in leader_codes:
+            yield (
+                ("ownership", "accusation_route", "leader"),
+                f"镇领导代码“{route.leader}”未在 leaders 中定义，请先添加该领导或改正代码。",
+            )
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -278,6 +291,11 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
                 village=village, code=g.code, defaults={"name": g.name, "worker": worker, "order": g_order}
             )
             grid_count += 1
+
+    route = config.ownership.accusation_route
+    town.accusation_department = departments[route.department] if route else None
+    town.accusation_leader = leaders[route.leader] if route and route.leader else None
+    town.save(update_fields=["accusation_department", "accusation_leader"])
 
     for order, c in enumerate(config.categories):
         category, _ = Category.objects.update_or_create(

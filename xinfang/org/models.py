@@ -49,6 +49,24 @@ class Town(models.Model):
     )
     prominent_repeat_min = models.PositiveSmallIntegerField("重复信访达到几次列为突出问题", default=1)
     joint_meeting_when = models.JSONField("由联席会议确定包案领导的情形", default=list, blank=True)
+    # 检举控告类 goes to the discipline body, not by category or village (ownership.accusation_route).
+    accusation_department = models.ForeignKey(
+        "Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="检举控告类牵头部门（纪检监察）",
+    )
+    accusation_leader = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="检举控告类包案领导",
+        help_text="不填则为分管该部门的镇领导",
+    )
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 
     scope = Scope(town="", roles=frozenset(Role.values))

@@ -83,7 +83,9 @@ def test_fenjie_ownership_rules(cast, code, matter, facts, rule, owner, words):
         assert expected.name in proposal.explanation
     assert proposal.lead_department == category.lead
     assert set(proposal.supporting_departments) == set(category.supporting.all())
-    wanted = {village.party_head, village.cadre, category.lead.head} - {None}
+    # 涉及部门相关负责人: the heads of the supporting departments too, not only the lead's.
+    heads = {d.head for d in [category.lead, *category.supporting.all()]}
+    wanted = {village.party_head, village.cadre, *heads} - {None}
     assert set(proposal.responsible_persons) == wanted
 
 

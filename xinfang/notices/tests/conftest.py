@@ -37,8 +37,9 @@ def register(cast, *, clerk="office", village_of="village1", category="城乡建
         ).case
 
 
-def assign(cast, case, *, clerk="office", department=None, moment=SENT, accept=True):
-    """The case's village (or the clerk's town's first) owns it; the town's first department leads."""
+def assign(cast, case, *, clerk="office", department=None, moment=SENT, accept=True, supporting=()):
+    """The case's village (or the clerk's town's first) owns it; the town's first department leads;
+    no supporting department unless given (their 配合 notices are tested on their own)."""
     user = cast[clerk]
     village = case.village or user.town.villages.order_by("order").first()
     department = department or Department.objects.filter(town=user.town).order_by("order", "id").first()
@@ -53,13 +54,20 @@ def assign(cast, case, *, clerk="office", department=None, moment=SENT, accept=T
             accept=accept,
             plan="先行核算补偿差额，分期兑付",
             resolve_by=dt.date(2026, 9, 30),
+            supporting_departments=list(supporting),
             override_reason="由联系该村的领导包案，便于属地稳控",  # used only where the rules propose another
         )
 
 
 def notices_of(case) -> dict[str, AssignmentNotice]:
-    """The case's latest notice to each target."""
-    return {n.target: n for n in AssignmentNotice.objects.filter(case=case).order_by("sent_at", "id")}
+    """The case's latest notice to each target of 双向交办 (the village and the lead department; the
+    supporting departments' notices are in `supporting_notices_of`)."""
+    notices = AssignmentNotice.objects.filter(case=case, supporting=False).order_by("sent_at", "id")
+    return {n.target: n for n in notices}
+
+
+def supporting_notices_of(case) -> list[AssignmentNotice]:
+    return list(AssignmentNotice.objects.filter(case=case, supporting=True).order_by("sent_at", "id"))
 
 
 @pytest.fixture
