@@ -464,24 +464,6 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         query_code=_query_code() if data.channel in QUERY_CODE_CHANNELS else "",
         registered_by=acting_user,
     )
-    petition.petitioners.add(petitioner)
-    CaseEvent.objects.create(
-        case=case,
-        kind=event,
-        at=now,
-        user=acting_user,
-        data={
-            "petition": petition.pk,
-            "channel": data.channel,
-            "persons_count": data.persons_count,
-            # 不再受理: a matter closed after review is recorded, not reopened.
-            **({"not_reaccepted": True} if case.state == CaseState.CLOSED else {}),
-            **undone,
-        },
-    )
-    if event == CaseEventType.REBOUND:
-        _rebound_tell(case)
-
     petition.petitioners.add(*people)
     event_data = {
         "petition": petition.pk,
@@ -489,14 +471,17 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         "persons_count": data.persons_count,
         # 不再受理: a matter closed after review is recorded, not reopened.
         **({"not_reaccepted": True} if case.state == CaseState.CLOSED else {}),
+        **undone,
     }
     if data.representatives:
         event_data["representatives"] = [p.name for p in people]
     if too_many:
         # Kept with the petition's event: the timeline shows it, and counts can find it.
         event_data["representatives_over"] = town.max_representatives
-        event_data["text"] = too_many
+        event_data["text"] = "；".join(t for t in (undone.get("text"), too_many) if t)
     CaseEvent.objects.create(case=case, kind=event, at=now, user=acting_user, data=event_data)
+    if event == CaseEventType.REBOUND:
+        _rebound_tell(case)
     new = {"petition": petition.pk, "case": case.number, "event": event}
     if accused:
         # The audit log names units and persons by id only, like every other reference.

@@ -35,7 +35,7 @@ from .choices import (
     Resolution,
 )
 from .models import Case, CaseEvent
-from .ownership import OVERRIDE, ownership_propose
+from .ownership import OVERRIDE, accused_conflicts, ownership_propose
 
 PROGRESS_MAX = 300
 
@@ -247,6 +247,15 @@ def case_assign(
     for obj in [lead_department, lead_leader, *responsible_persons, *supporting_departments]:
         if obj is not None and obj.town_id != case.town_id:
             errors["lead_department"] = "所选部门或人员不属于本镇。"
+    # 回避: an override cannot hand an accusation to whom it accuses (《信访工作条例》第三十条).
+    for field, message in accused_conflicts(
+        case,
+        lead_leader=lead_leader,
+        lead_department=lead_department,
+        responsible_persons=responsible_persons,
+        supporting_departments=supporting_departments,
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise TransitionInvalid(errors)
     old = case.state

@@ -249,6 +249,21 @@ def test_the_assignment_check_names_what_the_accused_may_not_take(cast):
     assert accused_conflicts(case, lead_leader=Person.objects.get(town=case.town, code="jiweishuji")) == {}
 
 
+def test_an_override_cannot_give_the_accusation_to_the_accused(client_as, cast):
+    leader, dept = cast["leader1"].person, cast["dept1"].department
+    case = accuse(cast, accused_persons=[leader])
+    case_accept(case_id=case.pk, acting_user=cast["office"])
+    office = client_as("office")
+    url = f"/api/v1/cases/{case.pk}/actions/assign"
+    refused = office.post(
+        url,
+        {"lead_leader": leader.pk, "lead_department": dept.pk, "override_reason": "领导指定"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "须回避，不能包案" in refused.json()["detail"]
+    assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
 def test_the_town_file_names_the_route_and_a_wrong_code_is_explained(tmp_path, cast):
     from xinfang.core.testing import FENJIE
     from xinfang.org.loader import TownConfigError, read_config

@@ -217,8 +217,6 @@ class Row:
     data: Callable = lambda w, cast: {}  # (world, cast) -> dict
     kind: str = "json"  # json, form or multipart
     readers: set = field(default_factory=lambda: set(CASE_READERS))
-    # Roles whose row fails only because of cases/services.py or cases/transitions.py.
-    lead_fixes: set = field(default_factory=set)
 
 
 def _world_case(case_maker):
@@ -308,7 +306,7 @@ def _import_file(w, cast):
 def _notice_world(target: str):
     def setup(cast):
         case = _assigned(cast)
-        notice = AssignmentNotice.objects.get(case=case, target=target)
+        notice = AssignmentNotice.objects.get(case=case, target=target, supporting=False)
         return World(case=case, extra={"notice": notice})
 
     return setup
@@ -359,7 +357,6 @@ ROWS: list[Row] = [
         lambda cast: World(),
         _petition_body,
         readers=EVERYONE,
-        lead_fixes=EVERYONE - OFFICE,
     ),
     Row(
         "page:cases/new",
@@ -557,10 +554,7 @@ def _params():
     params = []
     for row in ROWS:
         for role in ROLES:
-            marks = []
-            if role in row.lead_fixes:
-                marks = [pytest.mark.xfail(strict=True, reason="lead fixes in transitions")]
-            params.append(pytest.param(row, role, id=f"{row.id}-{role}", marks=marks))
+            params.append(pytest.param(row, role, id=f"{row.id}-{role}"))
     return params
 
 
@@ -687,7 +681,7 @@ def _notice_call(target):
     def call(cast, user):
         from xinfang.notices.services import notice_acknowledge
 
-        notice = AssignmentNotice.objects.get(case=_assigned(cast), target=target)
+        notice = AssignmentNotice.objects.get(case=_assigned(cast), target=target, supporting=False)
         return notice_acknowledge(notice_id=notice.pk, acting_user=user)
 
     return call
@@ -734,7 +728,6 @@ def _transition_call(action):
     return call
 
 
-LEAD_FIXES = pytest.mark.xfail(strict=True, reason="lead fixes in transitions")
 
 SERVICES = [
     *[
@@ -765,7 +758,6 @@ SERVICES = [
         _register_call,
         OFFICE,
         id="cases.petition_register",
-        marks=LEAD_FIXES,
     ),
     *[
         pytest.param(
