@@ -221,17 +221,22 @@ def test_an_accusation_against_a_department_sends_it_no_notice(cast):
 
 
 def test_a_notice_never_goes_to_an_accused_unit_even_when_named_by_hand(cast):
-    """An office override that names the accused department as supporting sends it nothing."""
+    """An office override that names the accused department as supporting is refused, and sends
+    it nothing."""
+    from xinfang.cases.transitions import TransitionInvalid
+
     dept = cast["dept1"].department
     case = accuse(cast, accused_departments=[dept])
-    accept_and_assign(
-        cast,
-        case,
-        department=jiwei(cast),
-        responsible=[jiwei(cast).head],
-        supporting_departments=[dept],
-        override_reason="测试",
-    )
+    with pytest.raises(TransitionInvalid) as refused:
+        accept_and_assign(
+            cast,
+            case,
+            department=jiwei(cast),
+            responsible=[jiwei(cast).head],
+            supporting_departments=[dept],
+            override_reason="测试",
+        )
+    assert "须回避，不能配合办理" in refused.value.errors["supporting_departments"]
     assert not AssignmentNotice.objects.filter(case=case, department=dept).exists()
 
 
