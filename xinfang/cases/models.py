@@ -52,6 +52,24 @@ def _accused(user, prefix: str = "") -> models.Q | None:
     return hidden or None
 
 
+# Who handles an accusation sees it: the office, the town's leaders and supervision, and the unit it
+# was assigned to (the discipline body). Villages, grid workers and other departments do not, whoever
+# it accuses: 检举控告 material stays with those who handle it (《信访工作条例》第三十条).
+ACCUSATION_CONFINED = frozenset({Role.VILLAGE, Role.GRID, Role.DEPARTMENT})
+
+
+def _hidden(user, prefix: str = "") -> models.Q | None:
+    """What the reader must not see: cases that accuse them or their unit, and accusations they do
+    not handle."""
+    hidden = _accused(user, prefix)
+    if user.role in ACCUSATION_CONFINED:
+        confined = models.Q(**{f"{prefix}kind": PetitionKind.ACCUSATION})
+        if user.department_id:
+            confined &= ~models.Q(**{f"{prefix}lead_department": user.department_id})
+        hidden = confined if hidden is None else hidden | confined
+    return hidden
+
+
 class CaseNumberSequence(models.Model):
     """The last case number given out in one town and year.
 
@@ -78,7 +96,7 @@ CASE_PART_SCOPE = Scope(
     village="case__village",
     roles=CASE_READERS,
     extra={Role.DEPARTMENT: lambda user: _department_cases(user, prefix="case__")},
-    hide=lambda user: _accused(user, prefix="case__"),
+    hide=lambda user: _hidden(user, prefix="case__"),
 )
 
 
@@ -96,6 +114,17 @@ def _accusers_hidden(user) -> models.Q | None:
     accusers = link.filter(_accused(user, prefix="petition__case__")).values("petitioner_id")
     seen = link.filter(petitioner_id__in=accusers, petition__in=scope(Petition.objects.all(), user))
     return models.Q(pk__in=accusers) & ~models.Q(pk__in=seen.values("petitioner_id"))
+
+
+def _with_visible_petition(user) -> models.Q:
+    """A village sees its residents as petitioners through petitions it may see: a resident whose
+    only petition is an accusation it does not handle is not shown to it (a page with nothing on it
+    would still say that they petitioned). Correlated, so a page of one person costs one probe."""
+    link = Petition.petitioners.through.objects.filter(
+        petitioner_id=models.OuterRef("pk"),
+        petition__in=scope(Petition.objects.all(), user),
+    )
+    return models.Q(models.Exists(link))
 
 
 class Petitioner(models.Model):
@@ -133,7 +162,9 @@ class Petitioner(models.Model):
         extra={
             Role.DEPARTMENT: lambda user: models.Q(
                 pk__in=Petition.objects.filter(_department_cases(user, prefix="case__")).values("petitioners")
-            )
+            ),
+            Role.VILLAGE: lambda user: _with_visible_petition(user),
+            Role.GRID: lambda user: _with_visible_petition(user),
         },
         hide=_accusers_hidden,
     )
@@ -323,7 +354,7 @@ class Case(models.Model):
         village="village",
         roles=CASE_READERS,
         extra={Role.DEPARTMENT: _department_cases},
-        hide=_accused,
+        hide=_hidden,
     )
 
     class Meta:

@@ -101,14 +101,15 @@ SECRETS = [
     Secret(
         "丁一",
         "检举控告镇领导（leader1）",
-        {"leader1", "village1", "grid1", "dept1", *ADMINS, *HETANG},
-        {"office", "village2", "supervisor", "county"},
+        # accusations stay with who handles them: not even the petitioner's own village sees it
+        {"leader1", "village1", "village2", "grid1", "dept1", *ADMINS, *HETANG},
+        {"office", "supervisor", "county"},
     ),
     Secret(
         "丁二",
         "检举控告部门（dept1）",
-        {"dept1", "village2", *ADMINS, *HETANG},
-        {"office", "leader1", "village1", "grid1", "supervisor", "county"},
+        {"dept1", "village1", "grid1", "village2", *ADMINS, *HETANG},
+        {"office", "leader1", "supervisor", "county"},
     ),
     Secret(
         "丁三",
@@ -318,5 +319,5 @@ def test_no_reader_sees_anything_out_of_scope(cast, tmp_path):
     assert (checks, shown) == (EXPECTED_CHECKS, EXPECTED_SHOWN), (checks, shown)
 
 
-EXPECTED_CHECKS = 2436
-EXPECTED_SHOWN = 27
+EXPECTED_CHECKS = 2538
+EXPECTED_SHOWN = 24
