@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.core import excel
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
@@ -563,7 +563,8 @@ def template_build(user) -> bytes:
     villages = [v.name for v in scope(Village.objects.all(), user).order_by("order", "id")]
     categories = [c.name for c in scope(Category.objects.all(), user).order_by("order", "id")]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Village and category names are the town's configuration, typed by an administrator: text only.
+    book = excel.workbook(out, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"})
     head_required = book.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter", "font_color": "#C00000"}
