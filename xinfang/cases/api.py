@@ -1,15 +1,17 @@
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from stdnum.cn import ric
 
-from xinfang.core.schemas import ErrorOut
+from xinfang.core.inputs import CONTENT_MAX, MAX_ID
+from xinfang.core.schemas import Day, ErrorOut, Flag, Id, InSchema, Limit, LongText, Moment, Offset, Phone
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
 from . import selectors
+from .imports import MAX_PERSONS
 from .models import Case
 from .ownership import ownership_propose
 from .services import PetitionerIn, PetitionIn, petition_register
@@ -28,31 +30,39 @@ ChannelName = Literal["letter", "visit", "phone", "online", "referral"]
 LevelName = Literal["county", "city", "province", "national"]
 
 
-class PetitionerBody(Schema):
+# A village or category by its id or by its name.
+IdOrName = Id | Annotated[str, Field(max_length=40)]
+
+
+class PetitionerBody(InSchema):
     name: str = Field(..., max_length=40, description="姓名")
     id_number: str = Field("", max_length=20, description="身份证号（18 位）")
-    phone: str = Field("", max_length=20)
+    phone: Phone = ""
     address: str = Field("", max_length=200)
-    village: int | str | None = Field(None, description="所在村（居）：编号或名称")
+    village: IdOrName | None = Field(None, description="所在村（居）：编号或名称")
 
 
-class PetitionBody(Schema):
+class PetitionBody(InSchema):
     channel: ChannelName = Field(
         ..., description="渠道：letter 来信、visit 来访、phone 来电、online 网上、referral 交转办"
     )
-    received_at: dt.datetime = Field(..., description="收到时间，ISO 8601，带时区")
+    received_at: Moment = Field(
+        ..., description="收到时间，ISO 8601，带时区，如 2026-01-31T09:30:00+08:00（2000 年起，不晚于现在）"
+    )
     referral_level: LevelName | None = Field(None, description="上级交转办的层级")
     petitioner: PetitionerBody
-    persons_count: int = Field(1, ge=1, le=10000)
+    persons_count: int = Field(1, ge=1, le=MAX_PERSONS, description=f"人数（1–{MAX_PERSONS}）")
     title: str = Field(..., max_length=200, description="事项（一句话）")
-    content: str = Field(..., description="诉求内容")
+    content: LongText = Field(..., description=f"诉求内容（最多 {CONTENT_MAX} 字）")
     kind: Literal["suggestion", "accusation", "claim"] = "claim"
-    category: int | str | None = Field(None, description="类别：编号或名称")
-    matter: str = Field("", description="具体事项：类别配置中的“主要事项”之一，决定是否属于村（居）职权")
-    case: int | None = Field(None, description="重复信访时所属的信访事项编号（id）")
+    category: IdOrName | None = Field(None, description="类别：编号或名称")
+    matter: str = Field(
+        "", max_length=40, description="具体事项：类别配置中的“主要事项”之一，决定是否属于村（居）职权"
+    )
+    case: Id | None = Field(None, description="重复信访时所属的信访事项编号（id）")
     skip_level: LevelName | None = None
-    has_threat: bool = False
-    law_related: bool = False
+    has_threat: Flag = Field(False, description="扬言（true 或 false）")
+    law_related: Flag = Field(False, description="涉法涉诉（true 或 false）")
 
 
 class CaseOut(Schema):
@@ -189,7 +199,9 @@ def _by_id_or_name(model, value, user, field: str, label: str):
     return found
 
 
-@router.post("/petitions", response={201: RegisteredOut}, summary="登记一次信访（新事项或重复信访）")
+@router.post(
+    "/petitions", response={201: RegisteredOut, 422: ErrorOut}, summary="登记一次信访（新事项或重复信访）"
+)
 def petition_create(request, body: PetitionBody):
     user = request.user
     village = _by_id_or_name(Village, body.petitioner.village, user, "petitioner.village", "村（居）")
@@ -237,40 +249,44 @@ def petition_create(request, body: PetitionBody):
     )
 
 
-class ActionBody(Schema):
+class ActionBody(InSchema):
     """The fields each step takes; a step ignores the others."""
 
     version: int | None = Field(
-        None, description="调用者看到的版本号；与当前版本不同则拒绝（409），防止覆盖他人修改"
+        None, ge=0, le=MAX_ID, description="调用者看到的版本号；与当前版本不同则拒绝（409），防止覆盖他人修改"
     )
-    on: dt.date | None = Field(None, description="日期（受理、进展、意见、评价等），默认今天")
-    reason: str = Field("", description="理由：不予受理、交办异议、延期、申请复查、销号退回、列为突出问题")
-    text: str = Field("", description="办理进展、稳控措施或化解情况（progress、stabilize、resolve）")
-    lead_department: int | None = Field(None, description="assign：牵头部门 id；不填则按包案规则推荐")
-    lead_leader: int | None = Field(
+    on: Day | None = Field(None, description="日期（受理、进展、意见、评价等），默认今天")
+    reason: LongText = Field(
+        "", description="理由：不予受理、交办异议、延期、申请复查、销号退回、列为突出问题"
+    )
+    text: LongText = Field("", description="办理进展、稳控措施或化解情况（progress、stabilize、resolve）")
+    lead_department: Id | None = Field(None, description="assign：牵头部门 id；不填则按包案规则推荐")
+    lead_leader: Id | None = Field(
         None, description="assign：包案领导 id（镇党政负责人）；不填则按包案规则推荐"
     )
-    responsible_persons: list[int] = Field([], description="assign：责任人 id 列表；不填则按包案规则推荐")
-    supporting_departments: list[int] | None = Field(
-        None, description="assign：配合部门 id 列表；不填则按规则"
+    responsible_persons: list[Id] = Field(
+        [], max_length=100, description="assign：责任人 id 列表；不填则按包案规则推荐"
     )
-    override_reason: str = Field("", description="assign：包案领导与规则推荐不同时，写明理由")
-    plan: str = Field("", description="assign：化稳方案")
-    resolve_by: dt.date | None = Field(None, description="assign：解决时限，默认为办理期限")
-    days: int | None = Field(None, description="extend：延期天数（不超过 30 日，只能延期一次）")
-    approved_by: str = Field("", description="extend：批准延期的单位负责人")
+    supporting_departments: list[Id] | None = Field(
+        None, max_length=100, description="assign：配合部门 id 列表；不填则按规则"
+    )
+    override_reason: LongText = Field("", description="assign：包案领导与规则推荐不同时，写明理由")
+    plan: LongText = Field("", description="assign：化稳方案")
+    resolve_by: Day | None = Field(None, description="assign：解决时限，默认为办理期限")
+    days: int | None = Field(None, ge=1, le=366, description="extend：延期天数（不超过 30 日，只能延期一次）")
+    approved_by: str = Field("", max_length=40, description="extend：批准延期的单位负责人")
     decision: Literal["support", "explain", "reject", ""] = Field(
         "", description="reply、review_answer：support 支持、explain 解释说明、reject 不予支持"
     )
-    facts: str = Field("", description="reply、review_answer：认定的事实和理由")
-    basis: str = Field("", description="reply、review_answer：处理依据")
+    facts: LongText = Field("", description="reply、review_answer：认定的事实和理由")
+    basis: LongText = Field("", description="reply、review_answer：处理依据")
     office_rating: Literal["satisfied", "basic", "dissatisfied", ""] = Field(
         "", description="rate：对信访部门的评价"
     )
     unit_rating: Literal["satisfied", "basic", "dissatisfied", ""] = Field(
         "", description="rate：对办理单位的评价"
     )
-    approve: bool = Field(True, description="verify：true 销号，false 退回（须填 reason）")
+    approve: Flag = Field(True, description="verify：true 销号，false 退回（须填 reason）")
 
 
 class ActionOut(Schema):
@@ -286,7 +302,7 @@ ACTION_SUMMARY = "办理环节操作：" + "、".join(f"{name} {a.label}" for na
     response={200: ActionOut, 409: ErrorOut, 422: ErrorOut, 403: ErrorOut},
     summary=ACTION_SUMMARY,
 )
-def case_action(request, case_id: int, action: str, body: ActionBody):
+def case_action(request, case_id: Id, action: Annotated[str, Field(max_length=40)], body: ActionBody):
     if action not in ACTIONS:
         raise ValidationError({"action": f"不认识的操作“{action}”，可用：{'、'.join(ACTIONS)}。"})
     try:
@@ -307,15 +323,15 @@ def case_action(request, case_id: int, action: str, body: ActionBody):
     return {"case": _case(case), "version": case.version}
 
 
-class CaseFilters(Schema):
+class CaseFilters(InSchema):
     view: Literal["all", "prominent", "resolved"] = Field(
         "all", description="all 全部、prominent 突出问题台账、resolved 已化解"
     )
-    q: str = Field("", description="编号、事项或信访人姓名包含")
-    state: str | None = Field(None, description="状态，或 open 表示在办")
-    village: int | None = None
-    category: int | None = None
-    owner: int | None = Field(None, description="包案领导 id")
+    q: str = Field("", max_length=60, description="编号、事项或信访人姓名包含")
+    state: str | None = Field(None, max_length=20, description="状态，或 open 表示在办")
+    village: Id | None = Field(None, description="村（居）id")
+    category: Id | None = Field(None, description="类别 id")
+    owner: Id | None = Field(None, description="包案领导 id")
     channel: ChannelName | None = None
     flag: (
         Literal["repeat", "collective", "skip_level", "threat", "rebound", "backlog", "law_related"] | None
@@ -324,8 +340,8 @@ class CaseFilters(Schema):
     sort: Literal["-number", "number", "due", "-received", "received", "village", "state", "-repeat"] = (
         "-number"
     )
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 @router.get("/cases", response=CaseListOut, summary="信访事项列表与台账（按调用者范围，台账的筛选条件）")
@@ -350,7 +366,7 @@ def case_index(request, filters: Query[CaseFilters]):
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="一个信访事项")
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     case = selectors.case_get(user=request.user, pk=case_id)
     petitions = selectors.petition_list_for_case(user=request.user, case=case)
     from xinfang.plans.api import five_haves_out
@@ -390,7 +406,7 @@ def _ref(obj) -> dict | None:
     response=OwnershipOut,
     summary="按包案规则推荐包案领导、责任人和部门，并说明依据",
 )
-def case_ownership(request, case_id: int):
+def case_ownership(request, case_id: Id):
     proposal = ownership_propose(selectors.case_get(user=request.user, pk=case_id))
     return {
         "rule": proposal.rule,
