@@ -32,7 +32,13 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = _known_user(username)
-    locked = bool(request is not None and getattr(request, "axes_locked_out", False))
+    # Refused because the account was already locked (axes counted nothing), not the failure that
+    # locks it (see on_locked_out).
+    locked = bool(
+        request is not None
+        and getattr(request, "axes_locked_out", False)
+        and getattr(request, "axes_failures_since_start", None) is None
+    )
     audit_record(
         event=AuditEventType.LOGIN_FAILURE,
         user=user,
