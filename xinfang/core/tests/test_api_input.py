@@ -379,3 +379,19 @@ def test_the_openapi_document_lists_the_error_responses_with_their_schema():
     assert {"200", "401", "404", "500"} <= set(content)
     petitions = schema["paths"]["/api/v1/petitions"]["post"]["responses"]
     assert {"201", "400", "401", "403", "413", "415", "422"} <= set(petitions)
+
+
+# --- pages: a NUL never reaches a service ------------------------------------------------------------
+
+
+def test_a_page_form_with_a_nul_character_is_refused_before_any_service(client_as, cast, case):
+    from xinfang.cases.testing import accept_and_assign
+
+    accept_and_assign(cast, case)
+    client = client_as("office")
+    response = client.post(f"/cases/{case.pk}/actions/progress/", {"text": "上门\x00走访"})
+    assert response.status_code == 400 and "空字符（NUL）" in response.content.decode()
+    assert not case.events.filter(kind="progress").exists()
+    assert client.get("/cases/", {"q": "\x00"}).status_code == 400
+    assert client.post(f"/cases/{case.pk}/actions/progress/", {"text": "上门走访"}).status_code == 302
+    assert case.events.filter(kind="progress").count() == 1
