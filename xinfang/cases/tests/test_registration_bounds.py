@@ -40,3 +40,22 @@ def test_it_registers_with_a_mobile_or_a_landline(client_as, cast, phone):
     response = client_as("office").post("/cases/new/", form_data(cast, phone=phone))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Case.objects.count() == 1
+
+
+def test_the_excel_import_checks_phones_years_and_content_length(cast):
+    from xinfang.cases.imports import petitions_import
+
+    from .test_import import row, xlsx
+
+    rows = [
+        row(),
+        row(**{"手机号": "abc<>"}),
+        row(**{"收到时间": "0001-01-01 09:00"}),
+        row(**{"诉求内容": "字" * 20001}),
+    ]
+    result = petitions_import(xlsx(rows), cast["office"], dry_run=True)
+    found = {(e.row, e.column): e.message for e in result.errors}
+    assert "电话号码格式不正确" in found[(3, "手机号")]
+    assert "不能早于 2000-01-01" in found[(4, "收到时间")]
+    assert found[(5, "诉求内容")] == "最多 20000 字，现有 20001 字。"
+    assert {e.row for e in result.errors} == {3, 4, 5}
