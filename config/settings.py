@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "xinfang.core.middleware.RequestContextMiddleware",
+    "xinfang.core.middleware.ApiMethodNotAllowedMiddleware",
     # Axes must be last: it turns a lock-out into the Chinese lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -3,6 +3,7 @@ NUL character in a page's query or form before any view sees it."""
 
 import contextvars
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 current_request: contextvars.ContextVar = contextvars.ContextVar("current_request", default=None)
@@ -53,3 +54,28 @@ def _carries_nul(request) -> bool:
     ):
         return any_nul(request.POST)
     return False
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a method an address does not have with an English text 405; the API
+    answers every error in Chinese JSON, naming the methods the address has."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or not request.path.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        allowed = response.get("Allow", "")
+        detail = f"此地址不支持 {request.method} 请求" + (
+            f"，可用：{allowed.replace(', ', '、')}。" if allowed else "。"
+        )
+        replaced = JsonResponse(
+            {"detail": detail, "errors": []}, status=405, json_dumps_params={"ensure_ascii": False}
+        )
+        if allowed:
+            replaced["Allow"] = allowed
+        return replaced

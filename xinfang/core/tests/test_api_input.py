@@ -339,6 +339,12 @@ def test_an_unexpected_error_answers_json_500_with_a_request_id_that_is_logged(c
     assert record.exc_info and "simulated failure" in str(record.exc_info[1])
 
 
+def test_a_method_the_address_does_not_have_answers_405_in_chinese(cast):
+    response = api_client(cast, "office").delete("/api/v1/cases")
+    body = assert_chinese_error(response, 405)
+    assert "DELETE" in body["detail"] and "GET" in body["detail"] and "GET" in response["Allow"]
+
+
 def test_an_error_outside_the_api_views_is_json_too(rf):
     from xinfang.core.views import bad_request, not_found, server_error
 
