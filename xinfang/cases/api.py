@@ -6,7 +6,19 @@ from ninja import Field, Query, Router, Schema, Status
 from stdnum.cn import ric
 
 from xinfang.core.inputs import CONTENT_MAX, MAX_ID
-from xinfang.core.schemas import Day, ErrorOut, Flag, Id, InSchema, Limit, LongText, Moment, Offset, Phone
+from xinfang.core.schemas import (
+    Day,
+    ErrorOut,
+    Flag,
+    Id,
+    IdOrName,
+    InSchema,
+    Limit,
+    LongText,
+    Moment,
+    Offset,
+    Phone,
+)
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
@@ -28,10 +40,6 @@ router = Router(tags=["信访事项"])
 
 ChannelName = Literal["letter", "visit", "phone", "online", "referral"]
 LevelName = Literal["county", "city", "province", "national"]
-
-
-# A village or category by its id or by its name.
-IdOrName = Id | Annotated[str, Field(max_length=40)]
 
 
 class PetitionerBody(InSchema):

@@ -127,10 +127,20 @@ api = XinfangAPI(
 )
 
 
+# Where pydantic names the member of a union that failed ("constrained-int", "function-after[…]"):
+# not a field a client sent.
+_UNION_TAGS = {"int", "str", "float", "bool", "decimal", "date", "datetime", "list", "dict", "none"}
+
+
 def _field(loc) -> str:
     loc = tuple(loc)
     loc = loc[1:] if loc[:1] == ("file",) else loc  # an upload's error is at ("file", <field name>)
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "payload", "form")
+        and not (isinstance(p, str) and (p.removeprefix("constrained-") in _UNION_TAGS or "[" in p))
+    ]
     return ".".join(parts) or "body"
 
 
@@ -140,7 +150,11 @@ def _refusal(request, status: int, detail: str, errors: list | None = None):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    errors = [{"field": _field(e.get("loc", ())), "message": zh_message(e)} for e in exc.errors]
+    errors = []
+    for e in exc.errors:
+        error = {"field": _field(e.get("loc", ())), "message": zh_message(e)}
+        if error not in errors:
+            errors.append(error)
     summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:5])
     return _refusal(request, 422, f"输入有误：{summary}", errors)
 

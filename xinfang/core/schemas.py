@@ -6,10 +6,11 @@ database or a date calculation and fail there (a 500) instead of being explained
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, Strict, field_validator
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, Strict, WithJsonSchema, field_validator
 
 from .inputs import (
     CONTENT_MAX,
@@ -104,6 +105,59 @@ Phone = Annotated[
 ]
 
 
+NAME_MAX = 40
+
+
+def _id_or_name(value):
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("应为编号（整数）或名称（文字）")
+    if isinstance(value, int) and not 1 <= value <= MAX_ID:
+        raise ValueError(f"编号应在 1 至 {MAX_ID} 之间")
+    if isinstance(value, str) and len(value) > NAME_MAX:
+        raise ValueError(f"名称太长了，最多 {NAME_MAX} 个字")
+    return value
+
+
+# A village or a category by its id or by its name: one type (not a union, whose errors would be
+# reported once per member).
+IdOrName = Annotated[
+    int | str,
+    PlainValidator(_id_or_name),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                {"type": "string", "maxLength": NAME_MAX},
+            ]
+        }
+    ),
+]
+
+
+def _amount(value):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError('应为金额，如 2000 或 "1500.50"')
+    if isinstance(value, str) and len(value) > 40:
+        raise ValueError("金额太长了，请核对")
+    return value
+
+
+# Money as a JSON number or as the text a person typed ("2,000.50"): the service reads it and holds it
+# to the column (12 digits, 2 of them decimals) with its own Chinese messages.
+Amount = Annotated[
+    int | float | Decimal | str,
+    PlainValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 9999999999.99},
+                {"type": "string", "maxLength": 40},
+            ]
+        }
+    ),
+]
+
+
 class InSchema(Schema):
     """A request's body or query: no text field may carry control characters (NUL breaks PostgreSQL,
     the others are invisible on a page and in a printed notice)."""
@@ -119,6 +173,8 @@ class InSchema(Schema):
 
 
 __all__ = [
+    "Amount",
+    "IdOrName",
     "Day",
     "ErrorOut",
     "FieldError",

@@ -1,13 +1,12 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.selectors import case_get
-from xinfang.core.schemas import ErrorOut, Id, InSchema
+from xinfang.core.schemas import Amount, ErrorOut, Id, InSchema
 
 from . import selectors
 from .choices import ReliefKind
@@ -22,11 +21,15 @@ class ReliefIn(InSchema):
     kind: str = Field("", max_length=20, description=KIND_HELP)
     # Text is passed on to the service, which explains in Chinese what is wrong with it and holds the
     # amount to the column's 12 digits, 2 of them decimals.
-    amount: Decimal | Annotated[str, Field(max_length=40)] | None = Field(
+    amount: Amount | None = Field(
         None, description="金额（元），大于 0，最多两位小数，不超过 9,999,999,999.99"
     )
-    given_on: dt.date | Annotated[str, Field(max_length=40)] | None = Field(
-        None, description="救助日期，如 2026-01-31；不晚于今天，不早于首次信访日期"
+    # As text, read by the service: a JSON number is no date.
+    given_on: str | None = Field(
+        None,
+        max_length=40,
+        json_schema_extra={"format": "date"},
+        description="救助日期，如 2026-01-31；不晚于今天，不早于首次信访日期",
     )
     approved_by: str = Field("", description="批准人（必填）")
     approval_number: str = Field("", description="批准文号（可不填）")

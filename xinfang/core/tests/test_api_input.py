@@ -171,6 +171,28 @@ def test_it_refuses_a_received_time_out_of_range_or_as_a_number(cast, received_a
     assert Case.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    "over, field",
+    [
+        ({"petitioner__village": int(HUGE)}, "petitioner.village"),
+        ({"petitioner__village": 0}, "petitioner.village"),
+        ({"category": int(HUGE)}, "category"),
+        ({"category": ["农业农村类"]}, "category"),
+        ({"case": int(HUGE)}, "case"),
+    ],
+)
+def test_it_refuses_an_id_or_name_that_can_name_nothing(cast, over, field):
+    response = post_json(api_client(cast, "office"), "/api/v1/petitions", petition_body(cast, **over))
+    assert [e["field"] for e in assert_chinese_error(response, 422)["errors"]] == [field]
+
+
+@pytest.mark.parametrize("over", [{"given_on": 0}, {"given_on": 20261110}, {"amount": [1]}, {"amount": True}])
+def test_it_refuses_a_relief_date_or_amount_of_the_wrong_type(cast, case, over):
+    body = {"kind": "temporary", "amount": "100", "given_on": "2026-11-10", "approved_by": "镇长", **over}
+    response = post_json(api_client(cast, "office"), f"/api/v1/cases/{case.pk}/reliefs", body)
+    assert [e["field"] for e in assert_chinese_error(response, 422)["errors"]] == list(over)
+
+
 def test_it_refuses_a_persons_count_beyond_the_limit(cast):
     response = post_json(
         api_client(cast, "office"), "/api/v1/petitions", petition_body(cast, persons_count=10**30)
