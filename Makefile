@@ -20,6 +20,7 @@ deps: $(VENV)/.installed node_modules/.installed
 
 run: deps
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_calendar
 	$(PY) manage.py setup_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0

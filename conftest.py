@@ -10,10 +10,14 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Both towns and the cast are loaded once per session; each test rolls back its own changes."""
+    from django.core.management import call_command
+
     from xinfang.core.testing import cast_ensure
     from xinfang.workcal.services import calendar_seed
 
     with django_db_blocker.unblock():
+        # The rate limits count in the database cache when there is no Redis, as `make run` sets up.
+        call_command("createcachetable", verbosity=0)
         calendar_seed()
         cast_ensure()
 

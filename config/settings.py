@@ -95,12 +95,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xinfang.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "xinfang.core.middleware.RequestContextMiddleware",
+    "xinfang.core.middleware.ApiMethodNotAllowedMiddleware",
     # Axes must be last: it turns a lock-out into the Chinese lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,11 +161,14 @@ else:
     }
 
 # --- cache (rate limits) ------------------------------------------------------------------------
-# Per process by default; shared by every server process when Redis is there.
+# Shared by every server process, so that a limit counts every worker's requests: Redis when it is
+# there, otherwise a table in the database (`manage.py createcachetable`, run by `make run`).
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xinfang_cache"}
+    }
 XINFANG_QUERY_LIMIT = env_int("XINFANG_QUERY_LIMIT", 20)  # public look-ups per address per 10 minutes
 
 # --- accounts and sign-in ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler400 = "xinfang.core.views.bad_request"
 handler403 = "xinfang.core.views.forbidden"
 handler404 = "xinfang.core.views.not_found"
 handler500 = "xinfang.core.views.server_error"

@@ -111,6 +111,19 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
 
+def lockout_active(username: str) -> bool:
+    """True while the account is locked after too many wrong passwords (django-axes' record)."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=username,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - get_cool_off(),
+    ).exists()
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -126,6 +139,10 @@ class ApiTokenQuerySet(models.QuerySet):
         if not found:
             return None
         token = found[0]
+        # A locked account is locked everywhere: its tokens stop working until the lock ends or the
+        # security administrator lifts it, as its password does.
+        if lockout_active(token.user.username):
+            return None
         # One write per minute at most, so a busy integration does not write on every call.
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -145,7 +162,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
-    scope = Scope(town="user__town", roles=frozenset({Role.SECADMIN}))
+    # The county bureau's accounts belong to no town: their tokens are listed for the security
+    # administrators, who can revoke them, as well as their own town's.
+    scope = Scope(town="user__town", town_optional=True, roles=frozenset({Role.SECADMIN}))
 
     class Meta:
         verbose_name = "访问令牌"

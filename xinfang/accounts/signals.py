@@ -32,7 +32,13 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = _known_user(username)
-    locked = bool(request is not None and getattr(request, "axes_locked_out", False))
+    # Refused because the account was already locked (axes counted nothing), not the failure that
+    # locks it (see on_locked_out).
+    locked = bool(
+        request is not None
+        and getattr(request, "axes_locked_out", False)
+        and getattr(request, "axes_failures_since_start", None) is None
+    )
     audit_record(
         event=AuditEventType.LOGIN_FAILURE,
         user=user,
@@ -46,6 +52,12 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs):
+    # Axes sends this signal twice over: when the failure that locks the account is counted, and
+    # again for every attempt refused during the lock. Only the first is a lock-out; a refused attempt
+    # is already a failed sign-in row ("账号锁定期间尝试登录"). Axes counts the failures only in the
+    # first case, so a count on the request tells them apart.
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
     user = _known_user(username)
     audit_record(
         event=AuditEventType.LOCKOUT,

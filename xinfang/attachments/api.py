@@ -1,11 +1,13 @@
 import datetime as dt
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xinfang.cases.selectors import case_get
-from xinfang.core.schemas import ErrorOut
+from xinfang.core.inputs import control_problem
+from xinfang.core.schemas import ErrorOut, Id
 
 from . import selectors
 from .downloads import AttachmentDamaged, attachment_response
@@ -61,17 +63,19 @@ def _attachment(a: Attachment) -> dict:
 )
 def attachment_create(
     request,
-    case_id: int,
+    case_id: Id,
     file: Annotated[UploadedFile, File(description="文件")],
-    kind: Annotated[str, Form(description=KIND_HELP)],
+    kind: Annotated[str, Form(max_length=40, description=KIND_HELP)],
     note: Annotated[str, Form(max_length=500, description="说明")] = "",
 ):
+    if problem := control_problem(note):
+        raise ValidationError({"note": f"{problem}。"})
     attachment = attachment_add(case_id=case_id, acting_user=request.user, file=file, kind=kind, note=note)
     return Status(201, _attachment(attachment))
 
 
 @router.get("/cases/{case_id}/attachments", response=AttachmentListOut, summary="一个信访事项的附件")
-def attachment_index(request, case_id: int):
+def attachment_index(request, case_id: Id):
     case = case_get(user=request.user, pk=case_id)
     items = [_attachment(a) for a in selectors.attachment_list(user=request.user, case_id=case.pk)]
     return {"items": items, "count": len(items)}
@@ -79,10 +83,18 @@ def attachment_index(request, case_id: int):
 
 @router.get(
     "/attachments/{attachment_id}/content",
-    response={500: ErrorOut},
+    response={200: None, 500: ErrorOut},
     summary="下载附件（先核对校验值；每次下载记入审计日志）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "文件内容（Content-Type 为附件的类型，如 application/pdf、image/png）",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
-def attachment_content(request, attachment_id: int):
+def attachment_content(request, attachment_id: Id):
     attachment = selectors.attachment_get(user=request.user, pk=attachment_id)
     try:
         return attachment_response(attachment=attachment, user=request.user)

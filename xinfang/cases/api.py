@@ -1,15 +1,29 @@
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from stdnum.cn import ric
 
-from xinfang.core.schemas import ErrorOut
+from xinfang.core.inputs import CONTENT_MAX, MAX_ID
+from xinfang.core.schemas import (
+    Day,
+    ErrorOut,
+    Flag,
+    Id,
+    IdOrName,
+    InSchema,
+    Limit,
+    LongText,
+    Moment,
+    Offset,
+    Phone,
+)
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Department, Person, Village
 
 from . import rules, selectors
+from .imports import MAX_PERSONS
 from .models import Case
 from .ownership import accused_of, ownership_propose
 from .services import PetitionerIn, PetitionIn, petition_register, registration_check
@@ -29,55 +43,59 @@ LevelName = Literal["county", "city", "province", "national"]
 DeliveryWayName = Literal["in_person", "post", "electronic", "left", "announced"]
 
 
-class PetitionerBody(Schema):
+class PetitionerBody(InSchema):
     name: str = Field(..., max_length=40, description="姓名")
     id_number: str = Field("", max_length=20, description="身份证号（18 位）")
-    phone: str = Field("", max_length=20)
+    phone: Phone = ""
     address: str = Field("", max_length=200)
-    village: int | str | None = Field(None, description="所在村（居）：编号或名称")
+    village: IdOrName | None = Field(None, description="所在村（居）：编号或名称")
 
 
-class RepresentativeBody(Schema):
+class RepresentativeBody(InSchema):
     name: str = Field(..., max_length=40, description="姓名")
     id_number: str = Field("", max_length=20, description="身份证号（18 位）")
-    phone: str = Field("", max_length=20)
+    phone: Phone = ""
     address: str = Field("", max_length=200)
-    village: int | str | None = Field(None, description="所在村（居）：编号或名称；不填则同信访人")
+    village: IdOrName | None = Field(None, description="所在村（居）：编号或名称；不填则同信访人")
 
 
-class PetitionBody(Schema):
+class PetitionBody(InSchema):
     channel: ChannelName = Field(
         ..., description="渠道：letter 来信、visit 来访、phone 来电、online 网上、referral 交转办"
     )
-    received_at: dt.datetime = Field(..., description="收到时间，ISO 8601，带时区")
+    received_at: Moment = Field(
+        ..., description="收到时间，ISO 8601，带时区，如 2026-01-31T09:30:00+08:00（2000 年起，不晚于现在）"
+    )
     referral_level: LevelName | None = Field(None, description="上级交转办的层级")
     petitioner: PetitionerBody
-    persons_count: int = Field(1, ge=1, le=10000)
+    persons_count: int = Field(1, ge=1, le=MAX_PERSONS, description=f"人数（1–{MAX_PERSONS}）")
     title: str = Field(..., max_length=200, description="事项（一句话）")
-    content: str = Field(..., description="诉求内容")
+    content: LongText = Field(..., description=f"诉求内容（最多 {CONTENT_MAX} 字）")
     kind: Literal["suggestion", "accusation", "claim"] = "claim"
-    category: int | str | None = Field(None, description="类别：编号或名称")
-    matter: str = Field("", description="具体事项：类别配置中的“主要事项”之一，决定是否属于村（居）职权")
-    case: int | None = Field(None, description="重复信访时所属的信访事项编号（id）")
+    category: IdOrName | None = Field(None, description="类别：编号或名称")
+    matter: str = Field(
+        "", max_length=40, description="具体事项：类别配置中的“主要事项”之一，决定是否属于村（居）职权"
+    )
+    case: Id | None = Field(None, description="重复信访时所属的信访事项编号（id）")
     skip_level: LevelName | None = None
-    has_threat: bool = False
-    law_related: bool = False
+    has_threat: Flag = Field(False, description="扬言（true 或 false）")
+    law_related: Flag = Field(False, description="涉法涉诉（true 或 false）")
     representatives: list[RepresentativeBody] = Field(
         [],
         max_length=100,
         description="多人信访推选的其他代表（信访人本人之外）：按身份证号关联已登记的信访人或新建；"
         "来访代表超过本镇上限（settings.max_representatives）时照常登记，并在 warnings 中提示",
     )
-    update_petitioner: bool = Field(
+    update_petitioner: Flag = Field(
         False,
         description="信访人（或代表）已登记、而所填手机号、住址、村（居）与登记不同时：false 保留原登记信息"
         "（在 warnings 中说明差异），true 以本次填写为准更新（仅联席办）",
     )
-    accused_persons: list[int] = Field([], max_length=50, description="检举控告类：被检举控告人（人员 id）")
-    accused_departments: list[int | str] = Field(
+    accused_persons: list[Id] = Field([], max_length=50, description="检举控告类：被检举控告人（人员 id）")
+    accused_departments: list[IdOrName] = Field(
         [], max_length=50, description="检举控告类：被检举控告部门（编号或名称）"
     )
-    accused_villages: list[int | str] = Field(
+    accused_villages: list[IdOrName] = Field(
         [], max_length=50, description="检举控告类：被检举控告村（居）（编号或名称）"
     )
 
@@ -238,7 +256,7 @@ def _many_by_id_or_name(model, values, user, field: str, label: str) -> list:
 
 @router.post(
     "/petitions",
-    response={201: RegisteredOut, 403: ErrorOut},
+    response={201: RegisteredOut, 403: ErrorOut, 422: ErrorOut},
     summary="登记一次信访（新事项或重复信访；仅镇信访联席办）",
 )
 def petition_create(request, body: PetitionBody):
@@ -314,41 +332,45 @@ def petition_create(request, body: PetitionBody):
     )
 
 
-class ActionBody(Schema):
+class ActionBody(InSchema):
     """The fields each step takes; a step ignores the others."""
 
     version: int | None = Field(
-        None, description="调用者看到的版本号；与当前版本不同则拒绝（409），防止覆盖他人修改"
+        None, ge=0, le=MAX_ID, description="调用者看到的版本号；与当前版本不同则拒绝（409），防止覆盖他人修改"
     )
-    on: dt.date | None = Field(None, description="日期（受理、进展、意见、评价等），默认今天")
-    reason: str = Field("", description="理由：不予受理、交办异议、延期、申请复查、销号退回、列为突出问题")
-    text: str = Field("", description="办理进展、稳控措施或化解情况（progress、stabilize、resolve）")
-    lead_department: int | None = Field(None, description="assign：牵头部门 id；不填则按包案规则推荐")
-    lead_leader: int | None = Field(
+    on: Day | None = Field(None, description="日期（受理、进展、意见、评价等），默认今天")
+    reason: LongText = Field(
+        "", description="理由：不予受理、交办异议、延期、申请复查、销号退回、列为突出问题"
+    )
+    text: LongText = Field("", description="办理进展、稳控措施或化解情况（progress、stabilize、resolve）")
+    lead_department: Id | None = Field(None, description="assign：牵头部门 id；不填则按包案规则推荐")
+    lead_leader: Id | None = Field(
         None, description="assign：包案领导 id（镇党政负责人）；不填则按包案规则推荐"
     )
-    responsible_persons: list[int] = Field([], description="assign：责任人 id 列表；不填则按包案规则推荐")
-    supporting_departments: list[int] | None = Field(
-        None, description="assign：配合部门 id 列表；不填则按规则"
+    responsible_persons: list[Id] = Field(
+        [], max_length=100, description="assign：责任人 id 列表；不填则按包案规则推荐"
     )
-    override_reason: str = Field("", description="assign：包案领导与规则推荐不同时，写明理由")
-    plan: str = Field("", description="assign：化稳方案")
-    resolve_by: dt.date | None = Field(None, description="assign：解决时限，默认为办理期限")
-    days: int | None = Field(None, description="extend：延期天数（不超过 30 日，只能延期一次）")
-    approved_by: str = Field("", description="extend：批准延期的单位负责人")
+    supporting_departments: list[Id] | None = Field(
+        None, max_length=100, description="assign：配合部门 id 列表；不填则按规则"
+    )
+    override_reason: LongText = Field("", description="assign：包案领导与规则推荐不同时，写明理由")
+    plan: LongText = Field("", description="assign：化稳方案")
+    resolve_by: Day | None = Field(None, description="assign：解决时限，默认为办理期限")
+    days: int | None = Field(None, ge=1, le=366, description="extend：延期天数（不超过 30 日，只能延期一次）")
+    approved_by: str = Field("", max_length=40, description="extend：批准延期的单位负责人")
     decision: Literal["support", "explain", "reject", ""] = Field(
         "", description="reply、review_answer：support 支持、explain 解释说明、reject 不予支持"
     )
-    facts: str = Field("", description="reply、review_answer：认定的事实和理由")
-    basis: str = Field("", description="reply、review_answer：处理依据")
+    facts: LongText = Field("", description="reply、review_answer：认定的事实和理由")
+    basis: LongText = Field("", description="reply、review_answer：处理依据")
     office_rating: Literal["satisfied", "basic", "dissatisfied", ""] = Field(
         "", description="rate：对信访部门的评价"
     )
     unit_rating: Literal["satisfied", "basic", "dissatisfied", ""] = Field(
         "", description="rate：对办理单位的评价"
     )
-    approve: bool = Field(True, description="verify：true 销号，false 退回（须填 reason）")
-    delivered_on: dt.date | None = Field(
+    approve: Flag = Field(True, description="verify：true 销号，false 退回（须填 reason）")
+    delivered_on: Day | None = Field(
         None, description="reply、review_answer：当场送达时的送达日期（评价期、申请复查期自此起算）"
     )
     delivery_way: DeliveryWayName | Literal[""] = Field("", description="reply、review_answer：送达方式")
@@ -357,8 +379,10 @@ class ActionBody(Schema):
         description="deliver：送达方式（日期用 on）：in_person 直接、post 邮寄、electronic 电子、"
         "left 留置、announced 公告",
     )
-    organ: str = Field("", description="to_legal：导入的法律程序及机关，如“县人民法院 民事诉讼”")
-    signed_on: dt.date | None = Field(None, description="resolve：调解协议书或停诉息访承诺书的签订日期")
+    organ: str = Field(
+        "", max_length=100, description="to_legal：导入的法律程序及机关，如“县人民法院 民事诉讼”"
+    )
+    signed_on: Day | None = Field(None, description="resolve：调解协议书或停诉息访承诺书的签订日期")
 
 
 class ActionOut(Schema):
@@ -374,7 +398,7 @@ ACTION_SUMMARY = "办理环节操作：" + "、".join(f"{name} {a.label}" for na
     response={200: ActionOut, 409: ErrorOut, 422: ErrorOut, 403: ErrorOut},
     summary=ACTION_SUMMARY,
 )
-def case_action(request, case_id: int, action: str, body: ActionBody):
+def case_action(request, case_id: Id, action: Annotated[str, Field(max_length=40)], body: ActionBody):
     if action not in ACTIONS:
         raise ValidationError({"action": f"不认识的操作“{action}”，可用：{'、'.join(ACTIONS)}。"})
     try:
@@ -395,20 +419,20 @@ def case_action(request, case_id: int, action: str, body: ActionBody):
     return {"case": _case(case), "version": case.version}
 
 
-class CaseFilters(Schema):
+class CaseFilters(InSchema):
     view: Literal["all", "prominent", "resolved"] = Field(
         "all", description="all 全部、prominent 突出问题台账、resolved 已化解"
     )
-    q: str = Field("", description="编号、事项或信访人姓名包含")
+    q: str = Field("", max_length=60, description="编号、事项或信访人姓名包含")
     state: str | None = Field(
-        None, description="办理状态，或 open 表示在办（法定程序未完结或突出问题未化解）"
+        None, max_length=20, description="办理状态，或 open 表示在办（法定程序未完结或突出问题未化解）"
     )
     resolution: Literal["open", "stabilized", "submitted", "resolved"] | None = Field(
         None, description="化解状态"
     )
-    village: int | None = None
-    category: int | None = None
-    owner: int | None = Field(None, description="包案领导 id")
+    village: Id | None = Field(None, description="村（居）id")
+    category: Id | None = Field(None, description="类别 id")
+    owner: Id | None = Field(None, description="包案领导 id")
     channel: ChannelName | None = None
     flag: (
         Literal[
@@ -427,8 +451,8 @@ class CaseFilters(Schema):
     sort: Literal["-number", "number", "due", "-received", "received", "village", "state", "-repeat"] = (
         "-number"
     )
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 @router.get("/cases", response=CaseListOut, summary="信访事项列表与台账（按调用者范围，台账的筛选条件）")
@@ -454,7 +478,7 @@ def case_index(request, filters: Query[CaseFilters]):
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="一个信访事项")
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     case = selectors.case_get(user=request.user, pk=case_id)
     petitions = selectors.petition_list_for_case(user=request.user, case=case)
     from xinfang.plans.api import five_haves_out
@@ -496,7 +520,7 @@ def _ref(obj) -> dict | None:
     response=OwnershipOut,
     summary="按包案规则推荐包案领导、责任人和部门，并说明依据",
 )
-def case_ownership(request, case_id: int):
+def case_ownership(request, case_id: Id):
     proposal = ownership_propose(selectors.case_get(user=request.user, pk=case_id))
     return {
         "rule": proposal.rule,

@@ -3,7 +3,7 @@
 
 import tempfile
 
-import xlsxwriter
+from xinfang.core import excel
 
 from . import rules
 from .choices import CaseState, Resolution
@@ -58,12 +58,13 @@ def ledger_rows(cases, *, town, today):
 def ledger_xlsx(cases, *, title: str, town, today) -> tuple:
     """The open file, at its start, and the number of cases written."""
     handle = tempfile.TemporaryFile()
-    book = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
+    book = excel.workbook(handle, {"constant_memory": True, "in_memory": False})
+    cells = excel.Cells(book)
     sheet = book.add_worksheet(title[:31])
     head = book.add_format(
         {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "bg_color": "#DDEBF7"}
     )
-    cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    cell = cells.style(text_wrap=True, valign="top", border=1)
     big = book.add_format({"bold": True, "font_size": 16, "align": "center"})
     unit = town.name if town else "全县"
     sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{unit}信访{title}", big)
@@ -74,8 +75,8 @@ def ledger_xlsx(cases, *, title: str, town, today) -> tuple:
     sheet.freeze_panes(3, 2)
     row = 2
     for row, values in enumerate(ledger_rows(cases, town=town, today=today), start=3):
-        sheet.write_number(row, 0, row - 2, cell)
-        sheet.write_row(row, 1, values, cell)
+        cells.write(sheet, row, 0, row - 2, cell)
+        cells.row(sheet, row, 1, values, cell)
     book.close()
     handle.seek(0)
     return handle, row - 2

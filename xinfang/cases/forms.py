@@ -1,11 +1,12 @@
 from django import forms
 from django.utils import timezone
 
+from xinfang.core.inputs import CONTENT_MAX, no_control_characters, received_in_range, valid_phone
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Department, Person, Village
 
 from .choices import CaseState, Channel, Level, PetitionKind, Resolution
-from .imports import MAX_BYTES, NOT_XLSX
+from .imports import MAX_BYTES, MAX_PERSONS, NOT_XLSX
 from .models import Case
 from .numbering import case_number_normalize
 from .services import PetitionerIn
@@ -23,30 +24,57 @@ class PetitionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": "请填写收到时间。", "invalid": "收到时间格式不正确。"},
+        validators=[received_in_range],
     )
     name = forms.CharField(
-        label="信访人姓名", max_length=40, error_messages={"required": "请填写信访人姓名。"}
+        label="信访人姓名",
+        max_length=40,
+        error_messages={"required": "请填写信访人姓名。"},
+        validators=[no_control_characters],
     )
-    id_number = forms.CharField(label="身份证号", max_length=20, required=False)
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
-    address = forms.CharField(label="住址", max_length=200, required=False)
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, required=False, validators=[no_control_characters]
+    )
+    phone = forms.CharField(label="手机号", max_length=20, required=False, validators=[valid_phone])
+    address = forms.CharField(
+        label="住址", max_length=200, required=False, validators=[no_control_characters]
+    )
     village = forms.ModelChoiceField(label="所在村（居）", queryset=Village.objects.none(), required=False)
     update_petitioner = forms.BooleanField(
         label="以本次填写更新信访人信息",
         required=False,
         help_text="信访人已登记、而手机号、住址或村（居）有变化时勾选；不勾选则保留原登记信息。",
     )
-    persons_count = forms.IntegerField(label="人数", min_value=1, initial=1)
+    persons_count = forms.IntegerField(
+        label="人数",
+        min_value=1,
+        max_value=MAX_PERSONS,
+        initial=1,
+        error_messages={
+            "min_value": "人数至少为 1。",
+            "max_value": f"人数最多为 {MAX_PERSONS}，请核对。",
+            "invalid": "人数应为整数。",
+        },
+    )
     kind = forms.ChoiceField(label="事项性质", choices=PetitionKind.choices, initial=PetitionKind.CLAIM)
     category = forms.ModelChoiceField(label="问题类别", queryset=Category.objects.none(), required=False)
     matter = forms.ChoiceField(label="具体事项", required=False)
     title = forms.CharField(
-        label="事项（一句话）", max_length=200, error_messages={"required": "请填写信访事项。"}
+        label="事项（一句话）",
+        max_length=200,
+        error_messages={"required": "请填写信访事项。"},
+        validators=[no_control_characters],
     )
     content = forms.CharField(
         label="诉求内容",
+        max_length=CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写诉求内容。"},
+        error_messages={
+            "required": "请填写诉求内容。",
+            "max_length": f"诉求内容最多 {CONTENT_MAX} 字（现有 %(show_value)d 字），"
+            "较长的材料请作为附件上传。",
+        },
+        validators=[no_control_characters],
     )
     skip_level = forms.ChoiceField(label="越级去向", choices=LEVEL_CHOICES, required=False)
     has_threat = forms.BooleanField(label="扬言", required=False)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +24,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
+from xinfang.core import excel
+from xinfang.core.inputs import CONTENT_MAX, moment_problem, phone_problem
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Village
 
@@ -97,14 +98,28 @@ COLUMNS = [
         "已登记的须与原姓名一致。",
         width=21,
     ),
-    Column("手机号", "phone", False, "最多 20 位。", width=14, max_length=20),
+    Column(
+        "手机号",
+        "phone",
+        False,
+        "手机号（11 位）或带区号的固定电话，如 0523-12345678。",
+        width=14,
+        max_length=20,
+    ),
     Column("住址", "address", False, "最多 200 字。", width=24, max_length=200),
     Column("所在村（居）", "village", False, "本镇村（居）的名称，须与系统中的名称一致。", width=12),
     Column(
         "人数", "persons_count", False, "1 至 10000 的整数，留空按 1 人计；达到集体访人数下限的记为集体访。"
     ),
     Column("事项", "title", True, "一句话概括反映的问题，最多 200 字。", width=28, max_length=200),
-    Column("诉求内容", "content", True, "信访人的具体诉求。", width=40),
+    Column(
+        "诉求内容",
+        "content",
+        True,
+        f"信访人的具体诉求，最多 {CONTENT_MAX} 字。",
+        width=40,
+        max_length=CONTENT_MAX,
+    ),
     Column(
         "性质",
         "kind",
@@ -228,6 +243,13 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _phone(value) -> str:
+    text = _text(value)
+    if problem := phone_problem(text):
+        raise _RowProblem(f"{problem}。")
+    return text
+
+
 def _word(value, choices, column: Column, aliases: dict | None = None) -> str:
     """One of a choice's labels (or an alias) to its stored value; "" when blank."""
     text = _norm(_text(value))
@@ -284,7 +306,10 @@ def _received_at(value) -> dt.datetime | None:
         raise _RowProblem(f"“{value}”不是日期时间，请写成 2026-05-01 09:30 的形式，或设为日期单元格。")
     if moment.microsecond:  # Excel keeps times as fractions of a day: 09:30 may read as 09:29:59.999
         moment = moment.replace(microsecond=0) + dt.timedelta(seconds=moment.microsecond >= 500000)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    if problem := moment_problem(moment):
+        raise _RowProblem(f"{problem}。")
+    return moment
 
 
 def _id_number(value) -> str:
@@ -390,7 +415,7 @@ def _petition_in(raw: dict, lookups: _Lookups) -> tuple[PetitionIn, dict[str, st
         petitioner=PetitionerIn(
             name=take("name", _text, ""),
             id_number=take("id_number", _id_number, ""),
-            phone=take("phone", _text, ""),
+            phone=take("phone", _phone, ""),
             address=take("address", _text, ""),
             village=take("village", lookups.village, None),
         ),
@@ -568,7 +593,8 @@ def template_build(user) -> bytes:
     villages = [v.name for v in scope(Village.objects.all(), user).order_by("order", "id")]
     categories = [c.name for c in scope(Category.objects.all(), user).order_by("order", "id")]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Village and category names are the town's configuration, typed by an administrator: text only.
+    book = excel.workbook(out, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"})
     head_required = book.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter", "font_color": "#C00000"}

@@ -47,6 +47,8 @@ IMPORT_ERRORS_SHOWN = 500
 # up to 10,000 rows (about 15 seconds), bigger files go through the import_petitions command.
 IMPORT_MAX_ROWS = 10000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Exports and notices carry names and case details: no browser or proxy cache may keep a copy.
+NO_STORE = "private, no-store"
 
 
 @roles_required(*WORK_ROLES)
@@ -98,6 +100,7 @@ def case_export(request):
         handle, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = NO_STORE
     return response
 
 
@@ -197,6 +200,7 @@ def petition_import_template(request):
     """The template with the drop-downs of the user's own town."""
     response = HttpResponse(template_build(request.user), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('信访导入模板.xlsx')}"
+    response["Cache-Control"] = NO_STORE
     return response
 
 
@@ -286,6 +290,7 @@ def case_document(request, pk: int, name: str):
     )
     filename = quote(f"{label}-{case.number}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = NO_STORE
     return response
 
 

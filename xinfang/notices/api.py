@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from xinfang.core.schemas import ErrorOut
+from xinfang.core.schemas import ErrorOut, Id, InSchema, Limit, Offset
 
 from . import selectors
 from .choices import NoticeStatus
@@ -41,10 +41,10 @@ class NoticeListOut(Schema):
     count: int
 
 
-class NoticeFilters(Schema):
+class NoticeFilters(InSchema):
     overdue: bool = Field(False, description="true：只列超时未签收的交办单")
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 def _notice(n: AssignmentNotice, now) -> dict:
@@ -87,7 +87,7 @@ def notice_index(request, filters: Query[NoticeFilters]):
     response={200: NoticeOut, 403: ErrorOut, 409: ErrorOut},
     summary="签收交办单（只能由接收单位签收一次）",
 )
-def notice_ack(request, notice_id: int):
+def notice_ack(request, notice_id: Id):
     try:
         notice = notice_acknowledge(notice_id=notice_id, acting_user=request.user)
     except NoticeAlreadyAcknowledged as exc:

@@ -2,6 +2,8 @@ from typing import Literal
 
 from ninja import Query, Router, Schema
 
+from xinfang.core.schemas import Id
+
 from . import selectors
 
 router = Router(tags=["配置"])
@@ -100,5 +102,5 @@ def villages(request, kind: Literal["village", "community"] | None = Query(None,
 
 
 @router.get("/villages/{village_id}", response=VillageOut, summary="一个村（居）")
-def village(request, village_id: int):
+def village(request, village_id: Id):
     return _village(selectors.village_get(user=request.user, pk=village_id))

@@ -7,7 +7,8 @@ from ninja import Field, Router, Schema, Status
 from xinfang.cases import rules as case_rules
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import case_get
-from xinfang.core.schemas import ErrorOut
+from xinfang.core.inputs import MAX_ID
+from xinfang.core.schemas import Day, ErrorOut, Flag, Id, InSchema, LongText
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
 
@@ -40,16 +41,16 @@ def five_haves_out(case: Case) -> dict:
     return rules.five_haves(case)
 
 
-class MemberIn(Schema):
-    person: int = Field(..., description="人员 id（本镇人员，见 /api/v1/config）")
+class MemberIn(InSchema):
+    person: Id = Field(..., description="人员 id（本镇人员，见 /api/v1/config）")
     role: str = Field("", max_length=20, description="专班职务，如 组长、副组长、成员；不填按是否组长")
-    is_leader: bool = Field(False, description="是否专班组长（每个专班恰好一名）")
+    is_leader: Flag = Field(False, description="是否专班组长（每个专班恰好一名）")
 
 
-class TaskForceIn(Schema):
-    members: list[MemberIn]
+class TaskForceIn(InSchema):
+    members: list[MemberIn] = Field(..., max_length=100)
     version: str | None = Field(
-        None, description="读取时的 version；专班已被他人修改时拒绝保存（409），不填则不检查"
+        None, max_length=64, description="读取时的 version；专班已被他人修改时拒绝保存（409），不填则不检查"
     )
 
 
@@ -67,15 +68,20 @@ class TaskForceOut(Schema):
     version: str = Field(..., description="专班的版本，保存时原样带回以免覆盖他人的修改")
 
 
-class PlanIn(Schema):
+class PlanIn(InSchema):
     judgements: list[str] = Field(
-        [], description=f"研判结论，可多项（如 unreasonable 与 hardship）：{JUDGEMENT_HELP}"
+        [], max_length=4, description=f"研判结论，可多项（如 unreasonable 与 hardship）：{JUDGEMENT_HELP}"
     )
-    judgement: str = Field("", description="只有一项结论时也可只填 judgement（与 judgements 合并）")
-    measures: str = Field(..., description="化解稳控措施")
-    rebound_measures: str = Field("", description="防反弹措施")
+    judgement: str = Field(
+        "", max_length=20, description="只有一项结论时也可只填 judgement（与 judgements 合并）"
+    )
+    measures: LongText = Field(..., description="化解稳控措施")
+    rebound_measures: LongText = Field("", description="防反弹措施")
     version: int | None = Field(
-        None, description="读取时的 version（尚无方案为 0）；方案已被他人修改时拒绝保存（409），不填则不检查"
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="读取时的 version（尚无方案为 0）；方案已被他人修改时拒绝保存（409），不填则不检查",
     )
 
 
@@ -113,18 +119,18 @@ class PlanOut(Schema):
     milestones: list[MilestoneOut]
 
 
-class MilestoneIn(Schema):
-    title: str = Field(..., description="工作节点")
-    due_on: dt.date | None = Field(..., description="完成时限")
+class MilestoneIn(InSchema):
+    title: LongText = Field(..., description="工作节点")
+    due_on: Day | None = Field(..., description="完成时限")
 
 
-class ProgressIn(Schema):
-    text: str = Field(..., description="进展情况（300 字以内）")
-    on: dt.date | None = Field(None, description="日期，默认今天")
+class ProgressIn(InSchema):
+    text: LongText = Field(..., description="进展情况（300 字以内）")
+    on: Day | None = Field(None, description="日期，默认今天")
 
 
-class DoneIn(Schema):
-    on: dt.date | None = Field(None, description="完成日期，默认今天")
+class DoneIn(InSchema):
+    on: Day | None = Field(None, description="完成日期，默认今天")
 
 
 def _progress(p: MilestoneProgress) -> dict:
@@ -192,7 +198,7 @@ def _task_force(user, case: Case) -> dict:
 
 
 @router.get("/cases/{case_id}/plan", response=PlanOut, summary="化稳方案、工作节点与“五有”")
-def plan_detail(request, case_id: int):
+def plan_detail(request, case_id: Id):
     return _plan(request.user, case_get(user=request.user, pk=case_id))
 
 
@@ -201,14 +207,14 @@ def plan_detail(request, case_id: int):
     response={200: PlanOut, 403: ErrorOut, 409: ErrorOut},
     summary="保存化稳方案（三到位一处理研判、措施、防反弹措施）",
 )
-def plan_update(request, case_id: int, body: PlanIn):
+def plan_update(request, case_id: Id, body: PlanIn):
     data = body.model_dump()
     plan_save(case_id=case_id, acting_user=request.user, expected_version=data.pop("version"), **data)
     return _plan(request.user, case_get(user=request.user, pk=case_id))
 
 
 @router.get("/cases/{case_id}/task-force", response=TaskForceOut, summary="工作专班")
-def task_force_detail(request, case_id: int):
+def task_force_detail(request, case_id: Id):
     return _task_force(request.user, case_get(user=request.user, pk=case_id))
 
 
@@ -217,7 +223,7 @@ def task_force_detail(request, case_id: int):
     response={200: TaskForceOut, 403: ErrorOut, 409: ErrorOut},
     summary="设置工作专班（整体替换；恰好一名组长）",
 )
-def task_force_update(request, case_id: int, body: TaskForceIn):
+def task_force_update(request, case_id: Id, body: TaskForceIn):
     case = case_get(user=request.user, pk=case_id)
     people = scope(Person.objects.all(), request.user).in_bulk([m.person for m in body.members])
     members = []
@@ -234,7 +240,7 @@ def task_force_update(request, case_id: int, body: TaskForceIn):
     response={201: MilestoneOut, 403: ErrorOut},
     summary="添加工作节点（锚定序时）",
 )
-def milestone_create(request, case_id: int, body: MilestoneIn):
+def milestone_create(request, case_id: Id, body: MilestoneIn):
     milestone = milestone_add(case_id=case_id, acting_user=request.user, title=body.title, due_on=body.due_on)
     return Status(201, _milestone(milestone, entries=[]))
 
@@ -244,7 +250,7 @@ def milestone_create(request, case_id: int, body: MilestoneIn):
     response={201: ProgressOut, 403: ErrorOut},
     summary="填报工作节点的进展",
 )
-def milestone_progress(request, milestone_id: int, body: ProgressIn):
+def milestone_progress(request, milestone_id: Id, body: ProgressIn):
     entry = milestone_progress_add(
         milestone_id=milestone_id, acting_user=request.user, text=body.text, on=body.on
     )
@@ -256,7 +262,7 @@ def milestone_progress(request, milestone_id: int, body: ProgressIn):
     response={200: MilestoneOut, 403: ErrorOut},
     summary="标记工作节点完成",
 )
-def milestone_complete(request, milestone_id: int, body: DoneIn):
+def milestone_complete(request, milestone_id: Id, body: DoneIn):
     milestone_done(milestone_id=milestone_id, acting_user=request.user, on=body.on)
     milestone = get_scoped_or_404(Milestone.objects.select_related("case"), request.user, pk=milestone_id)
     entries = scope(MilestoneProgress.objects.filter(milestone=milestone), request.user).select_related("by")

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.selectors import case_get
-from xinfang.core.schemas import ErrorOut
+from xinfang.core.schemas import Amount, ErrorOut, Id, InSchema
 
 from . import selectors
 from .choices import ReliefKind
@@ -17,17 +17,24 @@ router = Router(tags=["专项救助"])
 KIND_HELP = "救助类型：" + "、".join(f"{value} {label}" for value, label in ReliefKind.choices)
 
 
-class ReliefIn(Schema):
-    kind: str = Field("", description=KIND_HELP)
-    # Text is passed on to the service, which explains in Chinese what is wrong with it.
-    amount: Decimal | str | None = Field(None, description="金额（元），大于 0，最多两位小数")
-    given_on: dt.date | str | None = Field(
-        None, description="救助日期，如 2026-01-31；不晚于今天，不早于首次信访日期"
+class ReliefIn(InSchema):
+    kind: str = Field("", max_length=20, description=KIND_HELP)
+    # Text is passed on to the service, which explains in Chinese what is wrong with it and holds the
+    # amount to the column's 12 digits, 2 of them decimals.
+    amount: Amount | None = Field(
+        None, description="金额（元），大于 0，最多两位小数，不超过 9,999,999,999.99"
+    )
+    # As text, read by the service: a JSON number is no date.
+    given_on: str | None = Field(
+        None,
+        max_length=40,
+        json_schema_extra={"format": "date"},
+        description="救助日期，如 2026-01-31；不晚于今天，不早于首次信访日期",
     )
     approved_by: str = Field("", description="批准人（必填）")
     approval_number: str = Field("", description="批准文号（可不填）")
     note: str = Field("", description="说明（可不填）")
-    petitioner: int | None = Field(None, description="救助对象：本事项信访人的编号（id），可不填")
+    petitioner: Id | None = Field(None, description="救助对象：本事项信访人的编号（id），可不填")
 
 
 class ReliefOut(Schema):
@@ -104,7 +111,7 @@ def _relief(r: Relief) -> dict:
 
 
 @router.get("/cases/{case_id}/reliefs", response=ReliefListOut, summary="一个信访事项的专项救助")
-def relief_index(request, case_id: int):
+def relief_index(request, case_id: Id):
     case = case_get(user=request.user, pk=case_id)
     reliefs = list(selectors.relief_list(user=request.user, case_id=case.pk).select_related("case"))
     return {
@@ -119,7 +126,7 @@ def relief_index(request, case_id: int):
     response={201: ReliefOut, 403: ErrorOut, 422: ErrorOut},
     summary="录入专项救助（联席办、镇领导、村（居）可录入；其他角色只读，返回 403）",
 )
-def relief_create(request, case_id: int, body: ReliefIn):
+def relief_create(request, case_id: Id, body: ReliefIn):
     relief = relief_record(case_id=case_id, acting_user=request.user, **body.dict())
     return Status(201, _relief(relief))
 

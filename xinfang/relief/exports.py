@@ -2,9 +2,8 @@
 
 import tempfile
 
-import xlsxwriter
-
 from xinfang.accounts.choices import Role
+from xinfang.core import excel
 
 COLUMNS = [
     ("序号", 6),
@@ -31,12 +30,13 @@ def relief_xlsx(reliefs, *, period, summary: dict, user, today) -> tuple:
     """The open file, at its start, and the number of rows written."""
     across_towns = user.role == Role.COUNTY
     handle = tempfile.TemporaryFile()
-    book = xlsxwriter.Workbook(handle, {"in_memory": False})
+    book = excel.workbook(handle, {"in_memory": False})
+    cells = excel.Cells(book)
     head = book.add_format(
         {"bold": True, "align": "center", "valign": "vcenter", "border": 1, "bg_color": "#DDEBF7"}
     )
-    cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    money = book.add_format({"num_format": "#,##0.00", "valign": "top", "border": 1})
+    cell = cells.style(text_wrap=True, valign="top", border=1)
+    money = cells.style(num_format="#,##0.00", valign="top", border=1)
     bold_money = book.add_format({"num_format": "#,##0.00", "bold": True, "border": 1})
     bold = book.add_format({"bold": True, "border": 1})
     big = book.add_format({"bold": True, "font_size": 16, "align": "center"})
@@ -53,8 +53,9 @@ def relief_xlsx(reliefs, *, period, summary: dict, user, today) -> tuple:
     sheet.freeze_panes(3, 0)
     row = 2
     for row, r in enumerate(reliefs, start=3):
-        sheet.write_number(row, 0, row - 2, cell)
-        sheet.write_row(
+        cells.write(sheet, row, 0, row - 2, cell)
+        cells.row(
+            sheet,
             row,
             1,
             [
@@ -67,8 +68,8 @@ def relief_xlsx(reliefs, *, period, summary: dict, user, today) -> tuple:
             ],
             cell,
         )
-        sheet.write_number(row, 7, float(r.amount), money)
-        sheet.write_row(row, 8, [r.approved_by, r.approval_number, r.note, r.recorded_by.display_name], cell)
+        cells.write(sheet, row, 7, r.amount, money)
+        cells.row(sheet, row, 8, [r.approved_by, r.approval_number, r.note, r.recorded_by.display_name], cell)
     count = row - 2
     sheet.write(row + 1, 6, "合计", bold)
     sheet.write_number(row + 1, 7, float(summary["amount"]), bold_money)
@@ -82,9 +83,8 @@ def relief_xlsx(reliefs, *, period, summary: dict, user, today) -> tuple:
         totals.write_row(at, 0, [title, "笔数", "金额（元）"], head)
         at += 1
         for item in rows:
-            totals.write(at, 0, item["label"], cell)
-            totals.write_number(at, 1, item["count"], cell)
-            totals.write_number(at, 2, float(item["amount"]), money)
+            cells.row(totals, at, 0, [item["label"], item["count"]], cell)
+            cells.write(totals, at, 2, item["amount"], money)
             at += 1
         totals.write(at, 0, "合计", bold)
         totals.write_number(at, 1, summary["count"], bold)

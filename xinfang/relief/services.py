@@ -47,14 +47,15 @@ def _amount(value, errors: dict) -> Decimal | None:
     except InvalidOperation:
         errors["amount"] = f"救助金额“{value}”不是数字，请填写以元为单位的金额，如 2000 或 1500.50。"
         return None
+    # The size first: quantizing 1e30 to cents overflows the decimal context (InvalidOperation).
     if not amount.is_finite():
         errors["amount"] = "救助金额应为以元为单位的数字，如 2000 或 1500.50。"
     elif amount <= 0:
         errors["amount"] = "救助金额必须大于 0 元。"
-    elif amount != amount.quantize(Decimal("0.01")):
-        errors["amount"] = "救助金额最多精确到分（小数点后两位）。"
     elif amount > AMOUNT_MAX:
         errors["amount"] = f"救助金额过大，最多 {yuan(AMOUNT_MAX)} 元，请核对。"
+    elif amount != amount.quantize(Decimal("0.01")):
+        errors["amount"] = "救助金额最多精确到分（小数点后两位）。"
     else:
         return amount.quantize(Decimal("0.01"))
     return None

@@ -110,4 +110,6 @@ def relief_export(request):
     response = FileResponse(handle, content_type=XLSX)
     filename = quote(f"专项救助-{period.label}.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    # Names of people helped and amounts: never kept by the browser or a proxy.
+    response["Cache-Control"] = "private, no-store"
     return response

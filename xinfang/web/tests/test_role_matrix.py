@@ -728,7 +728,6 @@ def _transition_call(action):
     return call
 
 
-
 SERVICES = [
     *[
         pytest.param(
