@@ -97,7 +97,11 @@ def town_objects(cast, settings, tmp_path):
         case_id=case.pk, acting_user=office, file=upload("协议.pdf", pdf_bytes()), kind="mediation_agreement"
     )
     notice = case.notices.filter(target="village").first()
+    from xinfang.alerts.services import alerts_send
+
+    (alert,) = alerts_send(case=case, recipients=[office], kind="rebound", text="化解后反弹（模糊测试）")
     return {
+        "alert_id": alert.pk,
         "case_id": case.pk,
         "milestone_id": milestone.pk,
         "notice_id": notice.pk,
