@@ -906,6 +906,8 @@ def case_mark_prominent(*, case_id: int, acting_user, reason: str, expected_vers
     case = _locked(case_id, acting_user, expected_version, "mark_prominent")
     if case.prominent_marked:
         raise TransitionRefused("该事项已列为突出问题。")
+    if case.state == CaseState.NOT_ACCEPTED or case.resolution == Resolution.RESOLVED:
+        raise TransitionRefused("不予受理或已化解销号的事项不再列为突出问题；如又信访，按反弹处理。")
     reason = _text(reason, "reason", "请说明列为突出问题的理由。", limit=200)
     old = case.state
     case.prominent_marked, case.prominent_note = True, reason
@@ -1201,7 +1203,11 @@ ACTIONS: dict[str, Action] = {
         "列为突出问题",
         case_mark_prominent,
         OFFICE,
-        lambda case: not case.prominent_marked and case.state != CaseState.NOT_ACCEPTED,
+        lambda case: (
+            not case.prominent_marked
+            and case.state != CaseState.NOT_ACCEPTED
+            and case.resolution != Resolution.RESOLVED
+        ),
         lambda d, u: {"reason": d.get("reason", "")},
         ("reason",),
     ),
