@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "xinfang.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xinfang.core.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -208,7 +209,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # Idle log-out: the session lives XINFANG_IDLE_TIMEOUT_SECONDS after the last request.
 SESSION_COOKIE_AGE = XINFANG_IDLE_TIMEOUT_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by xinfang.core.middleware.IdleSessionMiddleware at most this often, not on every request.
+XINFANG_SESSION_REFRESH_SECONDS = min(60, XINFANG_IDLE_TIMEOUT_SECONDS // 10 or 1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -143,3 +143,28 @@ def test_a_user_changes_their_own_password_and_it_is_audited(client_as, cast):
     assert row.username == "village1" and row.target_id == str(cast["village1"].pk)
     assert "Qmzxrt7v" not in str(row.old_values) + str(row.new_values)
     assert _sign_in(Client(), "village1", "Qmzxrt7v!").status_code == 302
+
+
+def test_page_views_renew_the_idle_session_at_most_once_a_minute(cast):
+    """No write per page view (on SQLite a write waits behind every other), and never signed in
+    longer than ten minutes after the last request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(client) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return sum(1 for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client = Client()
+        _sign_in(client, "office", PASSWORD)
+        clock.shift(dt.timedelta(seconds=61))
+        assert session_writes(client) == 1  # renewed: expires ten minutes from now
+        clock.shift(dt.timedelta(seconds=20))
+        assert session_writes(client) == 0  # within the minute: nothing written
+        assert session_writes(client) == 0
+        clock.shift(dt.timedelta(minutes=10, seconds=1) - dt.timedelta(seconds=20))
+        response = client.get("/")  # ten minutes after the renewal, 9 min 41 s after the last view
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
