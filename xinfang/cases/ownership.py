@@ -182,7 +182,9 @@ class Accused:
 
 
 def accused_of(case) -> Accused:
-    if case.pk is None:
+    # Only an accusation names the accused (registration refuses them on any other kind): the case
+    # page of every other case is spared three queries.
+    if case.pk is None or case.kind != PetitionKind.ACCUSATION:
         return Accused()
     persons = list(case.accused_persons.all())
     departments = list(case.accused_departments.all())

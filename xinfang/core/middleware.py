@@ -106,3 +106,7 @@ class IdleSessionMiddleware:
 
 
 SESSION_TOUCHED = "_touched"
+
+
+def session_touch(sender, request, user, **kwargs):
+    request.session[SESSION_TOUCHED] = int(time.time())
