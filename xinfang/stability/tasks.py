@@ -48,12 +48,13 @@ def contacts_short_tell(*, day: dt.date | None = None) -> list[selectors.Contact
                 f"见面不足：要求{standing.need.text}，已见 {standing.met} 次，还差 {standing.missing} 次。"
                 "请尽快见面并记录。",
             )
-        if short:
+        in_town = sum(1 for s in short if s.key_person.town_id == town.pk)
+        if in_town:
             audit_record(
                 event=AuditEventType.CREATE,
                 username=SYSTEM,
                 town=town,
-                detail=f"{day:%Y-%m-%d} 见面不足 {sum(1 for s in short if s.key_person.town_id == town.pk)} 人，已提醒包保人员",
+                detail=f"{day:%Y-%m-%d} 见面不足 {in_town} 人，已提醒包保人员",
             )
     return short
 
@@ -114,8 +115,8 @@ def daily_reports_missing_tell(*, day: dt.date | None = None) -> dict:
             town=period.town,
             recipients=clerks + office_users(period.town_id),
             kind=AlertKind.DAILY_REPORT_MISSING,
-            text=f"保障期“{period.name}”{day:%m月%d日}未报告的村（居）：{'、'.join(v.name for v in villages)}。"
-            "有事报情况、无事报平安，请当日补报。",
+            text=f"保障期“{period.name}”{day:%m月%d日}未报告的村（居）："
+            f"{'、'.join(v.name for v in villages)}、无事报平安，请当日补报。",
         )
     return missing
 
