@@ -11,6 +11,7 @@ from xinfang.notices.api import router as notices_router
 from xinfang.org.api import router as org_router
 from xinfang.plans.api import router as plans_router
 from xinfang.relief.api import router as relief_router
+from xinfang.stability.api import router as stability_router
 
 api = NinjaAPI(
     title="信访工作平台 API",
@@ -31,3 +32,4 @@ api.add_router("/", notices_router)
 api.add_router("/", relief_router)
 api.add_router("/", plans_router)
 api.add_router("/", alerts_router)
+api.add_router("/", stability_router)

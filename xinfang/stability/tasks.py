@@ -116,7 +116,7 @@ def daily_reports_missing_tell(*, day: dt.date | None = None) -> dict:
             recipients=clerks + office_users(period.town_id),
             kind=AlertKind.DAILY_REPORT_MISSING,
             text=f"保障期“{period.name}”{day:%m月%d日}未报告的村（居）："
-            f"{'、'.join(v.name for v in villages)}、无事报平安，请当日补报。",
+            f"{'、'.join(v.name for v in villages)}。有事报情况、无事报平安，请当日补报。",
         )
     return missing
 

@@ -72,9 +72,16 @@ def make_key_person(cast):
     from xinfang.stability.services import key_person_create
 
     def make(
-        name="钱某某", *, village_of="village1", level="high", with_keepers=True, police_user=None, case=True
+        name="钱某某",
+        *,
+        village_of="village1",
+        level="high",
+        with_keepers=True,
+        police_user=None,
+        case=True,
+        id_number="",
     ):
-        petition = register(cast, name=name, village_of=village_of)
+        petition = register(cast, name=name, village_of=village_of, id_number=id_number)
         return key_person_create(
             acting_user=cast["office"],
             petitioner_id=petition.petitioners.get().pk,
