@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xinfang.core.masking import mask_id_number
 
@@ -210,7 +210,7 @@ def key_person_new(request, body: KeyPersonIn):
         measures=body.measures,
     )
     kp = selectors.key_person_get(user=request.auth, pk=kp.pk)
-    return 201, _kp(kp, next(iter(selectors.standings([kp])), None))
+    return Status(201, _kp(kp, next(iter(selectors.standings([kp])), None)))
 
 
 @router.get("/key-persons/{key_person_id}", response=KeyPersonOut, summary="一名重点人员")
@@ -254,17 +254,20 @@ def contact_new(request, key_person_id: int, body: ContactIn):
         place=body.place,
         note=body.note,
     )
-    return 201, {
-        "id": contact.pk,
-        "key_person": contact.key_person_id,
-        "at": contact.at,
-        "way": contact.way,
-        "status": contact.found,
-        "place": contact.place,
-        "note": contact.note,
-        "recorded_by": contact.recorded_by.display_name,
-        "alarm": hasattr(contact, "alarm"),
-    }
+    return Status(
+        201,
+        {
+            "id": contact.pk,
+            "key_person": contact.key_person_id,
+            "at": contact.at,
+            "way": contact.way,
+            "status": contact.found,
+            "place": contact.place,
+            "note": contact.note,
+            "recorded_by": contact.recorded_by.display_name,
+            "alarm": hasattr(contact, "alarm"),
+        },
+    )
 
 
 # --- protection periods ------------------------------------------------------------------------
@@ -325,7 +328,7 @@ def period_new(request, body: PeriodIn):
         contacts_per_day=body.contacts_per_day,
         key_person_ids=body.key_persons,
     )
-    return 201, _period(period)
+    return Status(201, _period(period))
 
 
 class BoardRowOut(Schema):
@@ -449,7 +452,7 @@ def incident_new(request, body: IncidentIn):
         case_ids=body.cases,
         handling=body.handling,
     )
-    return 201, _incident(incident)
+    return Status(201, _incident(incident))
 
 
 # --- follow-ups --------------------------------------------------------------------------------
