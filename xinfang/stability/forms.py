@@ -4,6 +4,8 @@ from django import forms
 
 from .choices import ContactWay, FoundStatus, IncidentKind, IncidentLevel, PeriodLevel, PetitionerState
 
+SELECT = forms.Select(attrs={"class": "form-select"})
+
 
 class ContactForm(forms.Form):
     way = forms.ChoiceField(
@@ -23,16 +25,16 @@ class PeriodForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
-    level = forms.ChoiceField(label="级别", choices=PeriodLevel.choices)
+    level = forms.ChoiceField(label="级别", choices=PeriodLevel.choices, widget=SELECT)
     contacts_per_day = forms.IntegerField(label="每日见面次数", min_value=1, max_value=10, required=False)
 
 
 class IncidentForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=IncidentKind.choices)
+    kind = forms.ChoiceField(label="类型", choices=IncidentKind.choices, widget=SELECT)
     occurred_at = forms.DateTimeField(
         label="发生时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    level_reached = forms.ChoiceField(label="到达层级", choices=IncidentLevel.choices)
+    level_reached = forms.ChoiceField(label="到达层级", choices=IncidentLevel.choices, widget=SELECT)
     place = forms.CharField(label="地点", required=False, max_length=100)
     persons_count = forms.IntegerField(label="人数", min_value=1, initial=1)
     persons = forms.CharField(label="涉及人员", required=False, max_length=300)
