@@ -859,7 +859,6 @@ def petition_seen(petition: Petition, petitioner_ids) -> None:
     case = petition.case
     watches = list(
         Watch.objects.filter(status=WatchStatus.ACTIVE, case__petitions__petitioners__in=ids)
-        .exclude(case__petitions=petition, case__resolution=Resolution.RESOLVED)
         .select_related("case__town", "case__village")
         .distinct()
     )
