@@ -10,6 +10,7 @@ from xinfang.notices.api import router as notices_router
 from xinfang.org.api import router as org_router
 from xinfang.plans.api import router as plans_router
 from xinfang.relief.api import router as relief_router
+from xinfang.stability.api import router as stability_router
 
 api.add_router("/", accounts_router)
 api.add_router("/config/", org_router)
@@ -19,5 +20,6 @@ api.add_router("/", notices_router)
 api.add_router("/", relief_router)
 api.add_router("/", plans_router)
 api.add_router("/", alerts_router)
+api.add_router("/", stability_router)
 
 __all__ = ["api"]

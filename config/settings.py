@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "xinfang.relief",
     "xinfang.plans",
     "xinfang.alerts",
+    "xinfang.stability",
     "xinfang.demo",
 ]
 

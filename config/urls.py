@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/attachments/", include("xinfang.attachments.urls")),
     path("notices/", include("xinfang.notices.urls")),
     path("alerts/", include("xinfang.alerts.urls")),
+    path("stability/", include("xinfang.stability.urls")),
     path("", include("xinfang.relief.urls")),
     path("", include("xinfang.plans.urls")),
     path("query/", query_progress, name="public-query"),

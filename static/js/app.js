@@ -17,3 +17,11 @@
   });
   reset();
 })();
+
+// A file input hidden behind a big button (the phone's contact form) shows the chosen file's name.
+document.querySelectorAll("input[type=file][data-xf-file-name]").forEach((input) => {
+  input.addEventListener("change", () => {
+    const target = document.getElementById(input.dataset.xfFileName);
+    if (target) target.textContent = input.files.length ? input.files[0].name : "未选择";
+  });
+});

@@ -9,11 +9,16 @@ from xinfang.core.scoping import get_scoped_or_404, scope
 from .models import Alert
 
 
-def alerts_send(*, case, recipients, kind: str, text: str) -> list[Alert]:
+def alerts_send(*, case, recipients, kind: str, text: str, town=None) -> list[Alert]:
+    """One alert per recipient. An alert about no case (a key person met too rarely, a village that
+    sent no daily report) names its `town` instead."""
+    if case is None and town is None:
+        raise ValueError("alerts_send needs a case or a town")
+    town_id = case.town_id if case is not None else town.pk
     now = timezone.now()
     alerts = [
-        Alert(town_id=case.town_id, recipient=user, case=case, kind=kind, text=text[:300], created_at=now)
-        for user in recipients
+        Alert(town_id=town_id, recipient=user, case=case, kind=kind, text=text[:300], created_at=now)
+        for user in dict.fromkeys(recipients)
     ]
     return Alert.objects.bulk_create(alerts)
 

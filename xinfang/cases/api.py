@@ -24,7 +24,7 @@ from xinfang.org.models import Category, Department, Person, Village
 
 from . import rules, selectors
 from .imports import MAX_PERSONS
-from .models import Case
+from .models import Case, Petition
 from .ownership import accused_of, ownership_propose
 from .services import PetitionerIn, PetitionIn, petition_register, registration_check
 from .transitions import (
@@ -150,6 +150,8 @@ class PetitionOut(Schema):
     is_repeat: bool
     query_code: str
     persons_count: int
+    petitioner: int | None = Field(None, description="信访人编号（多人信访时为第一位，即登记的信访人）")
+    petitioners: list[int] = Field(default_factory=list, description="本次信访的全部信访人编号")
 
 
 class CandidateOut(Schema):
@@ -227,8 +229,11 @@ def _case(c: Case) -> dict:
     }
 
 
-def _petition(p) -> dict:
+def _petition(p, petitioners: list[int] | None = None) -> dict:
+    petitioners = petitioners or []
     return {
+        "petitioner": petitioners[0] if petitioners else None,
+        "petitioners": petitioners,
         "id": p.pk,
         "channel": p.channel,
         "received_at": p.received_at,
@@ -481,6 +486,14 @@ def case_index(request, filters: Query[CaseFilters]):
 def case_detail(request, case_id: Id):
     case = selectors.case_get(user=request.user, pk=case_id)
     petitions = selectors.petition_list_for_case(user=request.user, case=case)
+    # In the order they were linked: the registered petitioner first, then the representatives.
+    linked: dict[int, list[int]] = {}
+    for petition_id, petitioner_id in (
+        Petition.petitioners.through.objects.filter(petition__case=case)
+        .order_by("id")
+        .values_list("petition_id", "petitioner_id")
+    ):
+        linked.setdefault(petition_id, []).append(petitioner_id)
     from xinfang.plans.api import five_haves_out
 
     return {
@@ -488,7 +501,7 @@ def case_detail(request, case_id: Id):
         "content": case.content,
         "kind": case.kind,
         "accused": list(accused_of(case).names),
-        "petitions": [_petition(p) for p in petitions],
+        "petitions": [_petition(p, linked.get(p.pk)) for p in petitions],
         "five_haves": five_haves_out(case),
     }
 

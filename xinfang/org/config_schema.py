@@ -137,6 +137,28 @@ class OwnershipIn(Strict):
     accusation_route: AccusationRouteIn | None = Field(None, title="检举控告类事项的办理路径")
 
 
+class RiskLevelIn(Strict):
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=10)] = Field(title="名称")
+    contacts: int = Field(1, ge=1, le=10, title="见面次数")
+    days: int = Field(1, ge=1, le=90, title="每几日")
+
+
+def _levels_default() -> list[RiskLevelIn]:
+    return [
+        RiskLevelIn(code="high", name="高", contacts=1, days=1),
+        RiskLevelIn(code="medium", name="中", contacts=1, days=3),
+        RiskLevelIn(code="low", name="低", contacts=1, days=7),
+    ]
+
+
+class StabilityIn(Strict):
+    risk_levels: list[RiskLevelIn] = Field(default_factory=_levels_default, min_length=1, title="风险等级")
+    period_contacts_per_day: int = Field(3, ge=1, le=10, title="保障期每日见面次数")
+    follow_up_every_days: int = Field(30, ge=1, le=365, title="回访间隔（日）")
+    follow_up_times: int = Field(6, ge=1, le=36, title="回访次数")
+
+
 class TownConfig(Strict):
     town: TownIn = Field(title="镇")
     settings: SettingsIn = Field(default_factory=SettingsIn, title="参数")
@@ -148,3 +170,4 @@ class TownConfig(Strict):
     targets: list[TargetIn] = Field(default_factory=list, title="工作目标")
     cadences: list[CadenceIn] = Field(default_factory=list, title="会议与报告频次")
     ownership: OwnershipIn = Field(default_factory=OwnershipIn, title="包案规则")
+    stability: StabilityIn = Field(default_factory=StabilityIn, title="稳控参数")

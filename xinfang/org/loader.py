@@ -200,6 +200,8 @@ def _cross_reference_problems(c: schema.TownConfig):
                     ("categories", i, "matters_outside_village_powers", j),
                     (f"事项“{matter}”不在本类别的 matters 中，请先在 matters 中列出。"),
                 )
+    for i, code in _duplicates(c.stability.risk_levels):
+        yield ("stability", "risk_levels", i, "code"), f"风险等级代码“{code}”重复出现，请改用不同的代码。"
     for i, t in enumerate(c.targets):
         if t.comparison in ("at_least", "at_most") and t.threshold is None:
             yield ("targets", i, "threshold"), "比较方式为 at_least 或 at_most 时必须填写目标值。"
@@ -251,6 +253,7 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
             "is_demo": t.demo,
             **config.settings.model_dump(),
             "joint_meeting_when": config.ownership.joint_meeting_when,
+            "stability": config.stability.model_dump(),
             "loaded_at": timezone.now(),
         },
     )

@@ -28,6 +28,21 @@ def prominent_rules_default() -> list[str]:
     return ["repeat", "collective", "skip_level", "threat", "backlog"]
 
 
+def stability_default() -> dict:
+    """稳控参数 when a town's file names none: the levels of key persons and how often each must be
+    met, the contacts a day in a protection period (一日三见面) and the follow-ups of a resolved case."""
+    return {
+        "risk_levels": [
+            {"code": "high", "name": "高", "contacts": 1, "days": 1},
+            {"code": "medium", "name": "中", "contacts": 1, "days": 3},
+            {"code": "low", "name": "低", "contacts": 1, "days": 7},
+        ],
+        "period_contacts_per_day": 3,
+        "follow_up_every_days": 30,
+        "follow_up_times": 6,
+    }
+
+
 class Town(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True, help_text=CODE_HELP)
     name = models.CharField("镇名", max_length=60)
@@ -67,6 +82,8 @@ class Town(models.Model):
         verbose_name="检举控告类包案领导",
         help_text="不填则为分管该部门的镇领导",
     )
+    # Key persons' risk levels and contact rules, protection periods' contacts, follow-up schedule.
+    stability = models.JSONField("稳控参数", default=stability_default, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 
     scope = Scope(town="", roles=frozenset(Role.values))

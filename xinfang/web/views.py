@@ -105,7 +105,15 @@ def _village(user):
 
 
 def _grid(user):
-    return {"village": org.village_get(user=user, pk=user.village_id), "grid": user.grid}
+    """The grid worker's key persons first, each a tap away from its contact form (一日三见面)."""
+    from xinfang.stability import selectors as stability
+
+    kept = stability.key_persons(user=user).filter(status__in=["in_control", "away", "lost"])
+    return {
+        "village": org.village_get(user=user, pk=user.village_id),
+        "grid": user.grid,
+        "standings": sorted(stability.standings(list(kept)), key=lambda s: (not s.short, s.key_person.pk)),
+    }
 
 
 def _supervisor(user):

@@ -85,6 +85,31 @@ PAGES = {
     "alerts:inbox": ("list", "/alerts/"),
     "alerts:open": ("exempt", "a POST on one's own alert: alerts/tests checks another user's answers 404"),
     "alerts:read-all": ("exempt", "a POST that marks only one's own alerts: alerts/tests"),
+    "stability:key-persons": ("list", "/stability/key-persons/?status="),
+    "stability:key-person-new": ("list", "/stability/key-persons/new/"),
+    "stability:key-person": (
+        "exempt",
+        "a page per key person: stability/tests/test_scope checks each reader",
+    ),
+    "stability:contact": (
+        "exempt",
+        "a form per key person: stability/tests/test_scope checks other villages get 404",
+    ),
+    "stability:alarm-step": ("exempt", "a POST per alarm: stability/tests/test_scope, as its key person"),
+    "stability:periods": ("list", "/stability/periods/"),
+    "stability:period": (
+        "exempt",
+        "a board per period: stability/tests/test_scope checks other towns get 404",
+    ),
+    "stability:stay": ("exempt", "a POST per period and key person: stability/tests/test_pages"),
+    "stability:report": ("exempt", "a POST for the user's own village: stability/tests/test_pages"),
+    "stability:registration": ("exempt", "a POST per period: stability/tests/test_pages"),
+    "stability:incidents": ("list", "/stability/incidents/"),
+    "stability:follow-ups": ("list", "/stability/follow-ups/?due=0"),
+    "stability:follow-up": (
+        "exempt",
+        "a POST per follow-up: stability/tests/test_scope checks other villages",
+    ),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -308,6 +333,16 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/milestones/{milestone_id}/done",  # a POST: plans/tests/test_api
         "/api/v1/alerts",  # each user's own: alerts/tests checks nobody reads another's
         "/api/v1/alerts/{alert_id}/read",  # a POST: alerts/tests, another user's alert answers 404
+        # 稳控: stability/tests/test_scope checks each reader against each key person and list
+        "/api/v1/petitioners",
+        "/api/v1/key-persons",
+        "/api/v1/key-persons/{key_person_id}",
+        "/api/v1/key-persons/{key_person_id}/contacts",  # a POST: stability/tests/test_scope
+        "/api/v1/protection-periods",
+        "/api/v1/protection-periods/{period_id}/board",
+        "/api/v1/incidents",
+        "/api/v1/follow-ups",
+        "/api/v1/follow-ups/{follow_up_id}",  # a POST: stability/tests/test_scope
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"

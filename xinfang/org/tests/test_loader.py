@@ -162,3 +162,14 @@ def test_a_load_is_written_to_the_audit_log(tmp_path, fenjie):
     row = AuditEvent.objects.filter(event="load_config", town=fenjie).latest("id")
     assert row.new_values["村（居）"] == Village.objects.filter(town=fenjie).count()
     assert "fenjie.yaml" in row.detail
+
+
+def test_the_stability_settings_are_loaded_and_a_repeated_level_names_its_line(tmp_path, fenjie):
+    levels = {lv["code"]: (lv["name"], lv["contacts"], lv["days"]) for lv in fenjie.stability["risk_levels"]}
+    assert levels == {"high": ("高", 1, 1), "medium": ("中", 1, 3), "low": ("低", 1, 7)}
+    assert fenjie.stability["period_contacts_per_day"] == 3
+    assert (fenjie.stability["follow_up_every_days"], fenjie.stability["follow_up_times"]) == (30, 6)
+    path, line = _broken_copy(tmp_path, "{code: low, name: 低", "{code: high, name: 低")
+    with pytest.raises(TownConfigError) as err:
+        town_load(path=path)
+    assert f"第 {line} 行" in str(err.value) and "风险等级代码“high”重复出现" in str(err.value)

@@ -550,6 +550,204 @@ ROWS: list[Row] = [
 ]
 
 
+# --- 稳控 ----------------------------------------------------------------------------------------
+KEEPERS = {"office", "village1", "grid1", "leader1"}  # leader1 keeps the matrix's key person (包保领导)
+FOLLOW_UP = {"office", "village1", "grid1", "leader1"}  # leader1 owns the resolved case
+
+
+def _key_person(cast):
+    from xinfang.stability.services import key_person_create
+
+    case = _register(cast)
+    petitioner = case.petitions.get().petitioners.get()
+    return key_person_create(
+        acting_user=cast["office"],
+        petitioner_id=petitioner.pk,
+        level="high",
+        reasons="多次越级上访",
+        keepers=[cast["leader1"].person_id, cast["grid1"].person_id],
+        case_id=case.pk,
+    )
+
+
+def _kp_world(cast):
+    kp = _key_person(cast)
+    return World(case=kp.case, extra={"kp": kp})
+
+
+def _period_world(start_days: int):
+    def setup(cast):
+        from xinfang.stability.services import period_create
+
+        kp = _key_person(cast)
+        start = _today() + dt.timedelta(days=start_days)
+        period = period_create(
+            acting_user=cast["office"],
+            name="矩阵保障期",
+            start=start,
+            end=start + dt.timedelta(days=2),
+            level="county",
+        )
+        return World(case=kp.case, extra={"kp": kp, "period": period})
+
+    return setup
+
+
+def _alarm_world(cast):
+    from xinfang.stability.services import contact_log
+
+    kp = _key_person(cast)
+    contact = contact_log(
+        key_person_id=kp.pk, acting_user=cast["grid1"], way="phone", found="lost", note="关机"
+    )
+    return World(case=kp.case, extra={"kp": kp, "alarm": contact.alarm})
+
+
+def _follow_up_world(cast):
+    from xinfang.stability.models import FollowUp
+    from xinfang.stability.services import watch_sync
+
+    case = _assigned(cast)
+    Case.objects.filter(pk=case.pk).update(
+        resolution="resolved", resolved_on=_today() - dt.timedelta(days=40)
+    )
+    watch_sync()
+    return World(case=case, extra={"follow_up": FollowUp.objects.get(watch__case=case, seq=1)})
+
+
+def _kp_body(w, cast):
+    case = _register(cast, "village2")
+    return {"petitioner": case.petitions.get().petitioners.get().pk, "level": "medium", "reasons": "扬言进京"}
+
+
+def _kp_form(w, cast):
+    case = _register(cast, "village2")
+    return {
+        "petitioner": str(case.petitions.get().petitioners.get().pk),
+        "level": "medium",
+        "reasons": "扬言进京",
+    }
+
+
+def _incident(w, cast):
+    return {
+        "kind": "province_individual",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "level_reached": "province",
+        "persons_count": 1,
+        "place": "省信访局",
+    }
+
+
+def _period(w, cast):
+    start = _today() + dt.timedelta(days=3)
+    return {
+        "name": "国庆",
+        "start": str(start),
+        "end": str(start + dt.timedelta(days=6)),
+        "level": "national",
+    }
+
+
+STABILITY_ROWS = [
+    Row("api:key-persons", "post", lambda w: "/api/v1/key-persons", OFFICE, lambda cast: World(), _kp_body),
+    Row(
+        "page:key-person-new",
+        "post",
+        lambda w: "/stability/key-persons/new/",
+        OFFICE,
+        lambda cast: World(),
+        _kp_form,
+        "form",
+    ),
+    Row(
+        "api:contacts",
+        "post",
+        lambda w: f"/api/v1/key-persons/{w.extra['kp'].pk}/contacts",
+        KEEPERS,
+        _kp_world,
+        lambda w, cast: {"way": "in_person", "status": "home", "place": "家中"},
+    ),
+    Row(
+        "page:contact",
+        "post",
+        lambda w: f"/stability/key-persons/{w.extra['kp'].pk}/contact/",
+        KEEPERS,
+        _kp_world,
+        lambda w, cast: {"way": "in_person", "found": "home"},
+        "form",
+    ),
+    Row(
+        "page:alarm-step",
+        "post",
+        lambda w: f"/stability/alarms/{w.extra['alarm'].pk}/step/",
+        KEEPERS,
+        _alarm_world,
+        lambda w, cast: {"text": "已联系派出所协查"},
+        "form",
+    ),
+    Row("api:periods", "post", lambda w: "/api/v1/protection-periods", OFFICE, lambda cast: World(), _period),
+    Row(
+        "page:periods", "post", lambda w: "/stability/periods/", OFFICE, lambda cast: World(), _period, "form"
+    ),
+    Row(
+        "page:stay",
+        "post",
+        lambda w: f"/stability/periods/{w.extra['period'].pk}/stay/{w.extra['kp'].pk}/",
+        KEEPERS,
+        _period_world(1),
+        lambda w, cast: {"in_place": "1"},
+        "form",
+    ),
+    Row(
+        "page:daily-report",
+        "post",
+        lambda w: f"/stability/periods/{w.extra['period'].pk}/report/",
+        {"village1"},
+        _period_world(0),
+        lambda w, cast: {"all_quiet": "1"},
+        "form",
+    ),
+    Row(
+        "page:registration",
+        "post",
+        lambda w: f"/stability/periods/{w.extra['period'].pk}/registration/",
+        OFFICE,
+        _period_world(0),
+        lambda w, cast: {"key_person": w.extra["kp"].pk, "level": "province", "place": "省信访局"},
+        "form",
+    ),
+    Row("api:incidents", "post", lambda w: "/api/v1/incidents", OFFICE, lambda cast: World(), _incident),
+    Row(
+        "page:incidents",
+        "post",
+        lambda w: "/stability/incidents/",
+        OFFICE,
+        lambda cast: World(),
+        _incident,
+        "form",
+    ),
+    Row(
+        "api:follow-up",
+        "post",
+        lambda w: f"/api/v1/follow-ups/{w.extra['follow_up'].pk}",
+        FOLLOW_UP,
+        _follow_up_world,
+        lambda w, cast: {"state": "stable", "note": "情绪稳定"},
+    ),
+    Row(
+        "page:follow-up",
+        "post",
+        lambda w: f"/stability/follow-ups/{w.extra['follow_up'].pk}/",
+        FOLLOW_UP,
+        _follow_up_world,
+        lambda w, cast: {"state": "stable", "note": "情绪稳定"},
+        "form",
+    ),
+]
+ROWS += STABILITY_ROWS
+
+
 def _params():
     params = []
     for row in ROWS:

@@ -43,3 +43,9 @@ class Command(BaseCommand):
                 f"已生成演示信访事项 {made.cases} 件（信访 {made.petitions} 次），各办理环节都有。"
             )
             planner_stats_refresh()
+        from xinfang.demo.stability import stability_demo
+
+        if made := stability_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
+            )
