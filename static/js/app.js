@@ -17,3 +17,79 @@
   });
   reset();
 })();
+
+// Dates, times and files in Chinese whatever the browser's language: a browser set to English shows
+// "mm/dd/yyyy" and "Choose File" in its native controls. Date inputs become text inputs with the
+// app's own calendar (flatpickr, zh); the value stays ISO ("2026-05-01", "2026-05-01 08:45"), which
+// the forms read as before. File inputs get a "选择文件" button over the hidden native input.
+(function () {
+  var ISO = /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2})?$/;
+
+  function datePicker(input) {
+    if (!window.flatpickr || input.dataset.xfDate) return;
+    var withTime = input.type === "datetime-local";
+    var format = withTime ? "Y-m-d H:i" : "Y-m-d";
+    var min = input.min, max = input.max;
+    input.dataset.xfDate = withTime ? "datetime" : "date";
+    input.value = input.value.replace("T", " ");
+    input.type = "text";
+    input.autocomplete = "off";
+    if (!input.placeholder) input.placeholder = withTime ? "年-月-日 时:分" : "年-月-日";
+    var picker = window.flatpickr(input, {
+      locale: "zh",
+      dateFormat: format,
+      enableTime: withTime,
+      time_24hr: true,
+      allowInput: true,
+      disableMobile: true, // a phone's own picker would speak the phone's language again
+      minDate: (min || "").replace("T", " ") || null,
+      maxDate: (max || "").replace("T", " ") || null,
+    });
+    // A date typed in full is taken at once and the calendar closes, so it never covers the button
+    // the user reaches for next.
+    input.addEventListener("input", function () {
+      var v = input.value.trim().replace("T", " ");
+      if (ISO.test(v) && (withTime ? v.indexOf(" ") > 0 : v.indexOf(" ") < 0)) {
+        picker.setDate(v, false, format);
+        picker.close();
+      }
+    });
+  }
+
+  function fileInput(input) {
+    if (input.dataset.xfFile) return;
+    input.dataset.xfFile = "1";
+    var box = document.createElement("div");
+    box.className = "xf-file input-group input-group-sm";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary";
+    button.textContent = "选择文件";
+    var name = document.createElement("span");
+    name.className = "form-control text-truncate xf-file-name";
+    name.textContent = "未选择文件";
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(button);
+    box.appendChild(name);
+    box.appendChild(input);
+    // Hidden from the eye only: the label still names it, and a form check still reaches it.
+    input.classList.add("xf-file-native");
+    input.tabIndex = -1;
+    button.addEventListener("click", function () { input.click(); });
+    name.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      name.textContent = names.length ? names.join("、") : "未选择文件";
+      name.title = names.join("、");
+    });
+    if (input.form) input.form.addEventListener("reset", function () { name.textContent = "未选择文件"; });
+  }
+
+  function zh(root) {
+    root.querySelectorAll("input[type=date], input[type=datetime-local]").forEach(datePicker);
+    root.querySelectorAll("input[type=file]").forEach(fileInput);
+  }
+
+  if (window.htmx) window.htmx.onLoad(zh); // the page itself and every piece htmx brings in
+  else zh(document);
+})();
