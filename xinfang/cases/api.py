@@ -430,6 +430,7 @@ class CaseFilters(InSchema):
     resolution: Literal["open", "stabilized", "submitted", "resolved"] | None = Field(
         None, description="化解状态"
     )
+    town: Id | None = Field(None, description="镇 id（县信访局跨镇查看时用）")
     village: Id | None = Field(None, description="村（居）id")
     category: Id | None = Field(None, description="类别 id")
     owner: Id | None = Field(None, description="包案领导 id")
@@ -464,6 +465,7 @@ def case_index(request, filters: Query[CaseFilters]):
             "q": filters.q.strip(),
             "state": filters.state,
             "resolution": filters.resolution,
+            "town_id": filters.town,
             "village_id": filters.village,
             "category_id": filters.category,
             "owner_id": filters.owner,
