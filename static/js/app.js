@@ -92,4 +92,28 @@
 
   if (window.htmx) window.htmx.onLoad(zh); // the page itself and every piece htmx brings in
   else zh(document);
+  window.xfChinese = zh;
 })();
+
+// "再加一行": one more row from the form's <template> (its "__n__" is the row's number).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-xf-add-row]");
+  if (!button) return;
+  var box = document.querySelector(button.dataset.xfAddRow);
+  var template = document.querySelector(button.dataset.xfTemplate);
+  if (!box || !template) return;
+  var n = box.children.length + 1;
+  var max = parseInt(box.dataset.max || "0", 10);
+  if (max && n > max) {
+    button.disabled = true;
+    button.textContent = "一次最多 " + max + " 行";
+    return;
+  }
+  var holder = document.createElement("div");
+  holder.innerHTML = template.innerHTML.replace(/__n__/g, String(n));
+  var row = holder.firstElementChild;
+  box.appendChild(row);
+  if (window.xfChinese) window.xfChinese(row);
+  var first = row.querySelector("input, select, textarea");
+  if (first) first.focus();
+});
