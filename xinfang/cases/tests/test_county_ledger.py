@@ -29,7 +29,7 @@ def test_the_county_ledger_names_the_town_and_filters_by_it(client_as, cast, fen
     assert "<th>镇</th>" in html and 'name="town"' in html
     assert ours.number in html and theirs.number in html
     row = html.split(f">{ours.number}</a>")[1].split("</tr>")[0]
-    assert f"<td class=\"text-nowrap\">{fenjie.name}</td>" in row
+    assert f'<td class="text-nowrap">{fenjie.name}</td>' in row
     only = county.get(f"/cases/?town={hetang.pk}").content.decode()
     assert theirs.number in only and ours.number not in only
     api = county.get(f"/api/v1/cases?town={hetang.pk}").json()

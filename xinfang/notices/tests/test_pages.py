@@ -49,7 +49,7 @@ def test_the_supervisor_reads_every_notice_and_the_late_ones_but_signs_none(clie
         late = client_as("supervisor").get("/notices/?overdue=1").content.decode()
         refused = client_as("supervisor").post(f"/notices/{notices_of(case)['village'].pk}/acknowledge/")
     assert case.number in page and "督查只读" in page
-    assert "镇建设和生态环境局" in page and cast["village1"].village.name in page  # the units, as the office sees
+    assert "镇建设和生态环境局" in page and cast["village1"].village.name in page  # units, as the office
     assert "超时未签收（2 件）" in page and case.number in late
     assert ">签收</button>" not in page and ">签收</button>" not in late
     assert refused.status_code == 403
