@@ -18,7 +18,7 @@ from django.utils import timezone
 from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.cases.choices import CaseEventType, CaseState
+from xinfang.cases.choices import CaseEventType, CaseState, Resolution
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404
@@ -394,8 +394,10 @@ def milestone_progress_add(*, milestone_id: int, acting_user, text: str, on=None
         raise ValidationError(errors)
     entry = MilestoneProgress.objects.create(milestone=milestone, on=on, text=text, by=acting_user)
     # The case's 最新进展 (the ledger's column) is the latest progress, whichever form it came by; an
-    # entry for an earlier day does not push a later one aside.
-    if case.last_progress_on is None or on >= case.last_progress_on:
+    # entry for an earlier day does not push a later one aside. While 报送化解 waits for 对账销号 the
+    # 最新进展 is the 化解情况 the office checks, and stays so.
+    waiting = case.resolution == Resolution.SUBMITTED
+    if not waiting and (case.last_progress_on is None or on >= case.last_progress_on):
         latest = f"{milestone.title}：{text}"[: Case._meta.get_field("last_progress").max_length]
         Case.objects.filter(pk=case.pk).update(last_progress=latest, last_progress_on=on)
         case.last_progress, case.last_progress_on = latest, on

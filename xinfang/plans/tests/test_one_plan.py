@@ -201,3 +201,18 @@ def test_the_county_sees_the_incomplete_list_with_the_town_in_its_menu(client_as
         ).active.iter_rows(values_only=True)
     )
     assert rows[0][0] == "全县“五有”未齐全的突出问题" and rows[2][1] == "镇"
+
+
+def test_progress_after_resolve_submitted_leaves_the_resolution_text_for_the_check(cast):
+    from xinfang.plans.services import milestone_progress_add
+
+    with at("2026-05-04"):
+        case = assigned(cast, prominent=True)
+        (milestone,) = milestones_add(
+            case_id=case.pk, acting_user=cast["office"], rows=[("回访", "2026-06-30")]
+        )
+        Case.objects.filter(pk=case.pk).update(
+            resolution="submitted", last_progress="已签订调解协议", last_progress_on=dt.date(2026, 5, 4)
+        )
+        milestone_progress_add(milestone_id=milestone.pk, acting_user=cast["office"], text="电话回访")
+    assert Case.objects.get(pk=case.pk).last_progress == "已签订调解协议"

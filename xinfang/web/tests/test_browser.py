@@ -319,7 +319,9 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
     page.get_by_label("第 1 行为组长").check()
     page.get_by_role("button", name="保存工作专班").click()
     page.wait_for_load_state()
-    page.locator("#plan-plan summary").click()
+    # The plan typed at assignment is the plan: its form is open and filled, only the finding is missing.
+    assert page.locator("#plan-plan details").get_attribute("open") is not None
+    assert page.get_by_label("化解稳控措施").input_value() == "包案领导牵头，建设局一周内勘察，月底前修复。"
     page.get_by_label("诉求合理→解决到位").check()
     page.get_by_label("化解稳控措施").fill("建设局修复村道")
     page.get_by_label("防反弹措施").fill("修复后每月回访")
