@@ -388,6 +388,9 @@ class ActionBody(InSchema):
         "", max_length=100, description="to_legal：导入的法律程序及机关，如“县人民法院 民事诉讼”"
     )
     signed_on: Day | None = Field(None, description="resolve：调解协议书或停诉息访承诺书的签订日期")
+    milestones_note: LongText = Field(
+        "", max_length=300, description="resolve：化稳方案尚有未完成的工作节点时，说明原因"
+    )
 
 
 class ActionOut(Schema):
@@ -435,6 +438,7 @@ class CaseFilters(InSchema):
     resolution: Literal["open", "stabilized", "submitted", "resolved"] | None = Field(
         None, description="化解状态"
     )
+    town: Id | None = Field(None, description="镇 id（县信访局跨镇查看时用）")
     village: Id | None = Field(None, description="村（居）id")
     category: Id | None = Field(None, description="类别 id")
     owner: Id | None = Field(None, description="包案领导 id")
@@ -469,6 +473,7 @@ def case_index(request, filters: Query[CaseFilters]):
             "q": filters.q.strip(),
             "state": filters.state,
             "resolution": filters.resolution,
+            "town_id": filters.town,
             "village_id": filters.village,
             "category_id": filters.category,
             "owner_id": filters.owner,

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from xinfang.accounts.choices import Role
 from xinfang.core.inputs import CONTENT_MAX, no_control_characters, received_in_range, valid_phone
 from xinfang.core.scoping import scope
-from xinfang.org.models import Category, Department, Person, Village
+from xinfang.org.models import Category, Department, Person, Town, Village
 
 from .choices import CaseState, Channel, Level, PetitionKind, Resolution
 from .imports import MAX_BYTES, MAX_PERSONS, NOT_XLSX
@@ -225,6 +226,8 @@ class CaseFilterForm(forms.Form):
     resolution = forms.ChoiceField(
         label="化解状态", choices=[("", "全部化解状态"), *Resolution.choices], required=False
     )
+    # Only the county bureau reads several towns: the field is dropped for everyone else.
+    town = forms.ModelChoiceField(label="镇", queryset=Town.objects.none(), required=False)
     village = forms.ModelChoiceField(label="村（居）", queryset=Village.objects.none(), required=False)
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none(), required=False)
     owner = forms.ModelChoiceField(label="包案领导", queryset=Person.objects.none(), required=False)
@@ -240,6 +243,11 @@ class CaseFilterForm(forms.Form):
             ("open", "在办（法定程序未完结，或突出问题未化解）"),
             *CaseState.choices,
         ]
+        if user.role == Role.COUNTY:
+            self.fields["town"].queryset = scope(Town.objects.all(), user).order_by("name")
+            self.fields["town"].empty_label = "全部镇"
+        else:
+            del self.fields["town"]
         self.fields["village"].queryset = scope(Village.objects.all(), user)
         self.fields["village"].empty_label = "全部村（居）"
         self.fields["category"].queryset = scope(Category.objects.all(), user)
@@ -267,6 +275,7 @@ class CaseFilterForm(forms.Form):
             "q": (data.get("q") or "").strip(),
             "state": data.get("state") or "",
             "resolution": data.get("resolution") or "",
+            "town_id": data["town"].pk if data.get("town") else None,
             "village_id": data["village"].pk if data.get("village") else None,
             "category_id": data["category"].pk if data.get("category") else None,
             "owner_id": data["owner"].pk if data.get("owner") else None,

@@ -32,7 +32,7 @@ FLAGS = {
     "rebound": Q(rebound=True),
     "law_related": Q(law_related=True),
 }
-LEDGER_RELATED = ("village", "category", "lead_leader", "lead_department")
+LEDGER_RELATED = ("town", "village", "category", "lead_leader", "lead_department")
 
 
 def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
@@ -58,7 +58,7 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
         cases = cases.filter(state=state)
     if resolution := filters.get("resolution"):
         cases = cases.filter(resolution=resolution)
-    for name in ("village_id", "category_id"):
+    for name in ("town_id", "village_id", "category_id"):
         if filters.get(name):
             cases = cases.filter(**{name: filters[name]})
     if filters.get("owner_id"):

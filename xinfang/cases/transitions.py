@@ -819,9 +819,28 @@ def _five_haves(case: Case) -> None:
         )
 
 
+def _milestones_closed(case: Case, note: str) -> str:
+    """The plan's open milestones are done or explained before 报送化解 (a dated plan is not left
+    hanging by a resolution)."""
+    from django.core.exceptions import ValidationError
+
+    from xinfang.plans.rules import resolve_milestones_check
+
+    try:
+        return resolve_milestones_check(case=case, explanation=note)
+    except ValidationError as exc:
+        raise TransitionInvalid({f: "；".join(m) for f, m in exc.message_dict.items()}) from None
+
+
 @transaction.atomic
 def case_resolve(
-    *, case_id: int, acting_user, text: str, signed_on: dt.date | None = None, expected_version=None
+    *,
+    case_id: int,
+    acting_user,
+    text: str,
+    signed_on: dt.date | None = None,
+    milestones_note: str = "",
+    expected_version=None,
 ) -> Case:
     """报送化解: only with the agreement or commitment uploaded and its signing date; the office then
     checks it (对账销号). After a rebound, the evidence must be new: uploaded and signed since."""
@@ -830,6 +849,7 @@ def case_resolve(
     _require_resolution(case, {Resolution.OPEN, Resolution.STABILIZED}, "报送化解")
     text = _text(text, "text", "请填写化解情况（如何解决、信访人的态度）。", limit=PROGRESS_MAX)
     _five_haves(case)
+    milestones = _milestones_closed(case, milestones_note)
     evidence = resolution_evidence(case)
     if not evidence:
         raise TransitionInvalid(
@@ -860,7 +880,12 @@ def case_resolve(
         case,
         user=acting_user,
         kind=CaseEventType.RESOLVE_SUBMITTED,
-        data={"text": text, "signed_on": signed_on.isoformat(), "evidence": [a.name for a in evidence]},
+        data={
+            "text": text,
+            "signed_on": signed_on.isoformat(),
+            "evidence": [a.name for a in evidence],
+            **({"reason": milestones} if milestones else {}),
+        },
         old_state=old,
         old_resolution=old_resolution,
     )
@@ -1172,8 +1197,12 @@ ACTIONS: dict[str, Action] = {
         case_resolve,
         WORKERS,
         lambda case: _in_hand(case) and case.resolution in (Resolution.OPEN, Resolution.STABILIZED),
-        lambda d, u: {"text": d.get("text", ""), "signed_on": _date(d.get("signed_on"), "signed_on")},
-        ("text", "signed_on"),
+        lambda d, u: {
+            "text": d.get("text", ""),
+            "signed_on": _date(d.get("signed_on"), "signed_on"),
+            "milestones_note": d.get("milestones_note", ""),
+        },
+        ("text", "signed_on", "milestones_note"),
     ),
     "verify": Action(
         "对账销号",

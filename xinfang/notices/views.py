@@ -19,16 +19,18 @@ from .documents import notice_document, notice_filename
 from .services import NoticeAlreadyAcknowledged, notice_acknowledge
 from .timing import timing_text
 
-# Who has an inbox: the units that receive notices, and the office that watches them.
-INBOX_ROLES = (Role.OFFICE, Role.VILLAGE, Role.DEPARTMENT)
+# Who has an inbox: the units that receive notices, and the office that watches them; the
+# supervision team watches too, read-only (it never signs for a unit).
+INBOX_ROLES = (Role.OFFICE, Role.VILLAGE, Role.DEPARTMENT, Role.SUPERVISOR)
+WATCHERS = (Role.OFFICE, Role.SUPERVISOR)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @require_GET
 @roles_required(*INBOX_ROLES)
 def notice_inbox(request):
-    """A unit's notices, pending first, with the 签收 button; for the office every notice of the town
-    and the list of those not acknowledged in time (?overdue=1)."""
+    """A unit's notices, pending first, with the 签收 button; for the office and the supervision team
+    every notice of the town and the list of those not acknowledged in time (?overdue=1)."""
     user = request.user
     now = timezone.now()
     overdue = request.GET.get("overdue") in ("1", "true")
@@ -47,7 +49,8 @@ def notice_inbox(request):
             "overdue": overdue,
             "counts": selectors.notice_counts(user=user, now=now),
             "query": "overdue=1" if overdue else "",
-            "office": user.role == Role.OFFICE,
+            "office": user.role in WATCHERS,
+            "read_only": user.role == Role.SUPERVISOR,
         },
     )
 

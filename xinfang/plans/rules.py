@@ -3,6 +3,7 @@ queryset filters so that lists never run a query per row."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from .choices import FIVE_HAVE_NAMES, FIVE_HAVES
 from .models import CasePlan, Milestone, TaskForceMember
 
 # The annotations `with_five_haves` adds; `five_haves` reads them when present.
+NOTE_MAX = 300
 ANNOTATIONS = ("fh_task_force", "fh_plan", "fh_rebound_measures")
 
 
@@ -115,3 +117,33 @@ def with_overdue_milestones(cases: QuerySet, today: dt.date | None = None) -> Qu
     """The cases annotated with has_overdue_milestone (one EXISTS subquery in the same query)."""
     overdue = Milestone.objects.filter(milestone_overdue_q(today), case=OuterRef("pk"))
     return cases.annotate(has_overdue_milestone=Exists(overdue))
+
+
+def open_milestones(case) -> list[Milestone]:
+    """The case's milestones not yet done, by date."""
+    return list(
+        Milestone.objects.filter(case_id=case.pk, done_on__isnull=True).order_by("due_on", "order", "id")
+    )
+
+
+def resolve_milestones_check(*, case, explanation: str = "") -> str:
+    """At 报送化解 the plan's open milestones are closed or explained. Returns "" when every milestone
+    is done (or there are none), else the note to keep with the step ("未完成的工作节点：…；说明：…");
+    raises ValidationError({"milestones_note": message}) when some are open and nothing explains them."""
+    still_open = open_milestones(case)
+    if not still_open:
+        return ""
+    names = "、".join(f"{m.title}（时限 {m.due_on:%Y-%m-%d}）" for m in still_open)
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise ValidationError(
+            {
+                "milestones_note": f"化稳方案还有 {len(still_open)} 个工作节点未完成：{names}。"
+                "请先在“工作节点”中标记完成，或在此说明未完成的原因。"
+            }
+        )
+    if len(explanation) > NOTE_MAX:
+        raise ValidationError(
+            {"milestones_note": f"说明过长（{len(explanation)} 字），请控制在 {NOTE_MAX} 字以内。"}
+        )
+    return f"未完成的工作节点：{names}；说明：{explanation}"

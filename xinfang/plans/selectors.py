@@ -78,7 +78,7 @@ def five_haves_incomplete(*, user, today: dt.date | None = None, owner=None) -> 
         cases = cases.filter(lead_leader=owner)
     cases = rules.five_haves_incomplete(cases, today)
     cases = rules.with_overdue_milestones(cases, today)
-    rows = list(cases.select_related("village", "lead_leader", "category").order_by("-year", "-seq"))
+    rows = list(cases.select_related("town", "village", "lead_leader", "category").order_by("-year", "-seq"))
     for c in rows:
         c.missing = rules.five_haves_missing(c)
     return rows

@@ -18,7 +18,7 @@ from django.utils import timezone
 from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
-from xinfang.cases.choices import CaseEventType, CaseState
+from xinfang.cases.choices import CaseEventType, CaseState, Resolution
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404
@@ -274,10 +274,8 @@ def plan_save(
 # --- milestones -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def milestone_add(*, case_id: int, acting_user, title: str, due_on) -> Milestone:
-    """A dated step of the plan (锚定序时)."""
-    case = _case_for_edit(case_id, acting_user)
+def _milestone_clean(case: Case, title, due_on) -> tuple[str, dt.date]:
+    """A milestone's title and date, checked; ValidationError({"title"|"due_on": message}) otherwise."""
     errors = {}
     try:
         title = _text(title, "title", "请填写工作节点（要完成的事）。", TITLE_MAX)
@@ -294,9 +292,12 @@ def milestone_add(*, case_id: int, acting_user, title: str, due_on) -> Milestone
         errors["due_on"] = exc.message_dict["due_on"][0]
     if errors:
         raise ValidationError(errors)
-    last = case.milestones.aggregate(last=Max("order"))["last"]
+    return title, due_on
+
+
+def _milestone_create(case: Case, acting_user, title: str, due_on: dt.date, order: int) -> Milestone:
     milestone = Milestone.objects.create(
-        case=case, title=title, due_on=due_on, order=(last or 0) + 1, created_by=acting_user
+        case=case, title=title, due_on=due_on, order=order, created_by=acting_user
     )
     _record(
         case,
@@ -309,6 +310,45 @@ def milestone_add(*, case_id: int, acting_user, title: str, due_on) -> Milestone
         milestone=milestone.pk,
     )
     return milestone
+
+
+@transaction.atomic
+def milestone_add(*, case_id: int, acting_user, title: str, due_on) -> Milestone:
+    """A dated step of the plan (锚定序时)."""
+    case = _case_for_edit(case_id, acting_user)
+    title, due_on = _milestone_clean(case, title, due_on)
+    last = case.milestones.aggregate(last=Max("order"))["last"]
+    return _milestone_create(case, acting_user, title, due_on, (last or 0) + 1)
+
+
+MILESTONES_AT_ONCE = 20
+
+
+@transaction.atomic
+def milestones_add(*, case_id: int, acting_user, rows: list[tuple]) -> list[Milestone]:
+    """Several milestones at once, from rows of (title, due_on) in the order typed; rows with neither
+    are left out. All or nothing: a row in error stores none of them, and the message names the row
+    when there are several (ValidationError({"rows": ["第 2 行：请填写该节点的完成时限。"]}))."""
+    case = _case_for_edit(case_id, acting_user)
+    typed = [(i, t, d) for i, (t, d) in enumerate(rows, start=1) if (t or "").strip() or (d or "").strip()]
+    if not typed:
+        raise ValidationError({"rows": "请至少填写一个工作节点及其完成时限。"})
+    if len(typed) > MILESTONES_AT_ONCE:
+        raise ValidationError({"rows": f"一次最多添加 {MILESTONES_AT_ONCE} 个工作节点。"})
+    clean, problems = [], []
+    for i, title, due_on in typed:
+        try:
+            clean.append(_milestone_clean(case, title, due_on))
+        except ValidationError as exc:
+            what = "".join(m[0] for m in exc.message_dict.values())
+            problems.append(f"第 {i} 行：{what}" if len(typed) > 1 else what)
+    if problems:
+        raise ValidationError({"rows": problems})
+    last = case.milestones.aggregate(last=Max("order"))["last"] or 0
+    return [
+        _milestone_create(case, acting_user, title, due_on, last + n)
+        for n, (title, due_on) in enumerate(clean, start=1)
+    ]
 
 
 @transaction.atomic
@@ -353,6 +393,14 @@ def milestone_progress_add(*, milestone_id: int, acting_user, text: str, on=None
     if errors:
         raise ValidationError(errors)
     entry = MilestoneProgress.objects.create(milestone=milestone, on=on, text=text, by=acting_user)
+    # The case's 最新进展 (the ledger's column) is the latest progress, whichever form it came by; an
+    # entry for an earlier day does not push a later one aside. While 报送化解 waits for 对账销号 the
+    # 最新进展 is the 化解情况 the office checks, and stays so.
+    waiting = case.resolution == Resolution.SUBMITTED
+    if not waiting and (case.last_progress_on is None or on >= case.last_progress_on):
+        latest = f"{milestone.title}：{text}"[: Case._meta.get_field("last_progress").max_length]
+        Case.objects.filter(pk=case.pk).update(last_progress=latest, last_progress_on=on)
+        case.last_progress, case.last_progress_on = latest, on
     _record(
         case,
         user=acting_user,

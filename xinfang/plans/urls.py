@@ -6,6 +6,7 @@ from . import views
 app_name = "plans"
 urlpatterns = [
     path("plans/incomplete/", views.incomplete, name="incomplete"),
+    path("plans/incomplete/export/", views.incomplete_export, name="incomplete-export"),
     path("cases/<int:case_pk>/plan/", views.plan_update, name="plan"),
     path("cases/<int:case_pk>/plan/task-force/", views.task_force_save, name="task-force"),
     path("cases/<int:case_pk>/plan/milestones/", views.milestone_create, name="milestone-add"),

@@ -1,24 +1,31 @@
+from itertools import islice, zip_longest
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.accounts.choices import WORK_ROLES
+from xinfang.accounts.choices import WORK_ROLES, Role
+from xinfang.audit.choices import AuditEventType
+from xinfang.audit.services import audit_record
 from xinfang.cases.models import Case
 from xinfang.core.access import roles_required
 from xinfang.core.errors import EditConflict
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Person
 
-from . import selectors
+from . import exports, selectors
 from .models import Milestone
 from .services import (
+    MILESTONES_AT_ONCE,
     TASK_FORCE_MAX,
-    milestone_add,
     milestone_done,
     milestone_progress_add,
+    milestones_add,
     plan_save,
     task_force_set,
 )
@@ -125,17 +132,45 @@ def plan_update(request, case_pk: int):
 @require_POST
 @roles_required(*WORK_ROLES)
 def milestone_create(request, case_pk: int):
-    data = {k: request.POST.get(k, "") for k in ("title", "due_on")}
-    return _run(
-        request,
-        case_pk,
-        form="milestone",
-        label="工作节点",
-        anchor="plan-milestones",
-        data=data,
-        call=lambda: milestone_add(case_id=case_pk, acting_user=request.user, **data),
-        done=f"已添加工作节点“{data['title'].strip()}”。",
-    )
+    """Adds the typed rows of (title, due_on) as milestones, all or none. From htmx the milestones part
+    of the card comes back redrawn, the form still open (with a blank row set, or the rows as typed
+    and what is wrong); without it, the page as before."""
+    pairs = zip_longest(request.POST.getlist("title"), request.POST.getlist("due_on"), fillvalue="")
+    typed = [{"title": t, "due_on": d} for t, d in islice(pairs, MILESTONES_AT_ONCE * 2)]
+
+    def call():
+        return milestones_add(
+            case_id=case_pk, acting_user=request.user, rows=[(r["title"], r["due_on"]) for r in typed]
+        )
+
+    if request.headers.get("HX-Request") != "true":
+        return _run(
+            request,
+            case_pk,
+            form="milestone",
+            label="工作节点",
+            anchor="plan-milestones",
+            data={"rows": typed},
+            call=call,
+            done="已添加工作节点。",
+        )
+    from xinfang.cases.selectors import case_get
+
+    from .templatetags.plans import plan_context
+
+    case = case_get(user=request.user, pk=case_pk)  # 404 outside the user's scope
+    added, refused = "", []
+    try:
+        created = call()
+    except ValidationError as exc:
+        refused = [problem for problems in exc.message_dict.values() for problem in problems]
+    except PermissionDenied as exc:
+        refused = [str(exc)]
+    else:
+        added = f"已添加 {len(created)} 个工作节点：{'、'.join(m.title for m in created)}。"
+    context = plan_context(request, case, {"form": "milestone", "rows": typed} if refused else {})
+    context.update(adding=True, added=added, refused=refused)
+    return render(request, "plans/_milestones.html", context)
 
 
 def _milestone(request, case_pk: int, pk: int) -> Milestone:
@@ -192,5 +227,26 @@ def incomplete(request):
                 (("by-village", "按村（居）"), selectors.group_by_village(cases), "包案领导"),
             ],
             "today": today,
+            "across_towns": request.user.role == Role.COUNTY,
         },
     )
+
+
+@require_GET
+@roles_required(*WORK_ROLES)
+def incomplete_export(request):
+    """The same list as an Excel file, audited like the ledger's export; never kept by a browser."""
+    today = timezone.localdate()
+    user = request.user
+    cases = selectors.five_haves_incomplete(user=user, today=today)
+    across_towns = user.role == Role.COUNTY
+    unit = "全县" if across_towns or user.town is None else user.town.name
+    handle, count = exports.incomplete_xlsx(cases, unit=unit, across_towns=across_towns, today=today)
+    audit_record(event=AuditEventType.EXPORT, user=user, detail=f"导出“五有”未齐全的突出问题 {count} 件")
+    response = FileResponse(
+        handle, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = quote(f"五有未齐全-{today:%Y%m%d}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = "private, no-store"
+    return response

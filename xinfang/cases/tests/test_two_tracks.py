@@ -648,3 +648,34 @@ def test_the_migration_reads_both_tracks_back_from_what_was_stored(cast, as_, mo
     assert (got[resolved_closed.pk].state, got[resolved_closed.pk].resolution) == ("closed", "resolved")
     assert got[rebound.pk].resolved_on is None and got[rebound.pk].verified_by is None
     assert got[backlog.pk].ledger_from == today + dt.timedelta(days=61)  # a late opinion: still a backlog
+
+
+def test_open_milestones_are_closed_or_explained_at_resolution(cast, as_):
+    from xinfang.plans.services import milestone_add
+
+    village = partial(as_, "village1")
+    with on("2026-03-02"):
+        case = assigned_prominent(cast, as_)
+        milestone_add(
+            case_id=case.pk, acting_user=cast["office"], title="兑付第二期补偿款", due_on="2026-06-30"
+        )
+        evidence(as_, case)
+        refused = act(village, case, "resolve", text="已签协议", signed_on="2026-03-02")
+        assert refused.status_code == 422
+        assert (
+            "兑付第二期补偿款" in refused.json()["detail"]
+            and refused.json()["errors"][0]["field"] == "milestones_note"
+        )
+        out = ok(
+            act(
+                village,
+                case,
+                "resolve",
+                text="已签协议",
+                signed_on="2026-03-02",
+                milestones_note="第二期按协议6月兑付，专班跟踪",
+            )
+        )
+    assert out["resolution"] == "submitted"
+    event = CaseEvent.objects.filter(case=case, kind="resolve_submitted").get()
+    assert "兑付第二期补偿款" in event.data["reason"] and "专班跟踪" in event.data["reason"]

@@ -71,6 +71,10 @@ PAGES = {
         "an Excel file of a period: relief/tests/test_totals checks its rows per user",
     ),
     "plans:incomplete": ("list", "/plans/incomplete/"),
+    "plans:incomplete-export": (
+        "exempt",
+        "an Excel file of the list: plans/tests/test_one_plan checks another town's rows stay out",
+    ),
     "plans:plan": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
     "plans:task-force": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),
     "plans:milestone-add": ("exempt", "a POST on a case: plans/tests/test_pages checks other towns get 404"),

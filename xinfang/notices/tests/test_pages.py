@@ -34,12 +34,26 @@ def test_the_office_sees_every_notice_without_the_button(client_as, cast, assign
     assert page.count("待签收</span>") == 2 and ">签收</button>" not in page
 
 
-def test_the_inbox_is_for_the_units_and_the_office(client_as):
-    for username in ("office", "village1", "dept1"):
+def test_the_inbox_is_for_the_units_the_office_and_the_supervisors(client_as):
+    for username in ("office", "village1", "dept1", "supervisor"):
         assert client_as(username).get("/notices/").status_code == 200
         assert 'href="/notices/"' in client_as(username).get("/").content.decode()
-    for username in ("leader1", "grid1", "supervisor", "county"):
+    for username in ("leader1", "grid1", "county"):
         assert client_as(username).get("/notices/").status_code == 403
+
+
+def test_the_supervisor_reads_every_notice_and_the_late_ones_but_signs_none(client_as, cast):
+    case = assign(cast, register(cast, title="督查要看的事项"))
+    with at(SENT + dt.timedelta(hours=30)):
+        page = client_as("supervisor").get("/notices/").content.decode()
+        late = client_as("supervisor").get("/notices/?overdue=1").content.decode()
+        refused = client_as("supervisor").post(f"/notices/{notices_of(case)['village'].pk}/acknowledge/")
+    assert case.number in page and "督查只读" in page
+    assert "镇建设和生态环境局" in page and cast["village1"].village.name in page  # units, as the office
+    assert "超时未签收（2 件）" in page and case.number in late
+    assert ">签收</button>" not in page and ">签收</button>" not in late
+    assert refused.status_code == 403
+    assert notices_of(case)["village"].acknowledged_at is None
 
 
 def test_the_case_page_shows_the_notices_with_their_status(

@@ -10,11 +10,12 @@ from xinfang.org.models import Person
 
 from .. import rules, selectors
 from ..choices import FIVE_HAVES, JUDGEMENT_HINTS, Judgement
-from ..services import TASK_FORCE_MAX, can_edit, task_force_version
+from ..services import MILESTONES_AT_ONCE, TASK_FORCE_MAX, can_edit, task_force_version
 from ..views import form_key
 
 register = template.Library()
 BLANK_ROWS = 3
+MILESTONE_BLANK_ROWS = 3
 
 
 def _rows(members, form_data) -> tuple[list[dict], str]:
@@ -51,14 +52,26 @@ def _with_options(rows: list[dict], user) -> list[dict]:
     return rows
 
 
+def _milestone_rows(form_data) -> list[dict]:
+    """The add-milestones form's rows: what was typed when it was refused, else blank ones."""
+    typed = form_data.get("rows", []) if form_data.get("form") == "milestone" else []
+    rows = [{"title": r.get("title", ""), "due_on": r.get("due_on", "")} for r in typed]
+    rows += [{"title": "", "due_on": ""}] * max(0, MILESTONE_BLANK_ROWS - len(rows))
+    return rows[:MILESTONES_AT_ONCE]
+
+
 @register.inclusion_tag("plans/_case_plan.html", takes_context=True)
 def case_plan(context, case):
     """The case page's 一案一策 card: the five haves, the task force, the plan (三到位一处理), the
     dated milestones with their progress, and for those who may write, the forms."""
     request = context["request"]
+    return plan_context(request, case, request.session.pop(form_key(case.pk), {}))
+
+
+def plan_context(request, case, form_data: dict) -> dict:
+    """What the card and its parts (the milestones, redrawn in place by htmx) show."""
     user = request.user
     today = timezone.localdate()
-    form_data = request.session.pop(form_key(case.pk), {})
     members = list(selectors.task_force_list(user=user, case_id=case.pk))
     plan = selectors.plan_get(user=user, case_id=case.pk)
     have = rules.five_haves(case)
@@ -95,6 +108,11 @@ def case_plan(context, case):
         "can_edit": editable,
         "rows": _with_options(rows, user) if editable else rows,
         "leader": leader,
+        "milestone_rows": _milestone_rows(form_data) if editable else [],
+        "milestones_max": MILESTONES_AT_ONCE,
+        # The plan written at assignment is the plan's measures until a plan is saved; what it still
+        # lacks for the five haves is the finding of 三到位一处理.
+        "assigned_plan": case.plan if plan is None else "",
         "d": form_data,
         # The plan form starts from the plan written at assignment when there is none yet.
         "measures": form_data.get("measures")

@@ -319,7 +319,9 @@ def test_a_case_from_a_visit_to_resolution_and_off_the_open_ledger(town, page_fo
     page.get_by_label("第 1 行为组长").check()
     page.get_by_role("button", name="保存工作专班").click()
     page.wait_for_load_state()
-    page.locator("#plan-plan summary").click()
+    # The plan typed at assignment is the plan: its form is open and filled, only the finding is missing.
+    assert page.locator("#plan-plan details").get_attribute("open") is not None
+    assert page.get_by_label("化解稳控措施").input_value() == "包案领导牵头，建设局一周内勘察，月底前修复。"
     page.get_by_label("诉求合理→解决到位").check()
     page.get_by_label("化解稳控措施").fill("建设局修复村道")
     page.get_by_label("防反弹措施").fill("修复后每月回访")
@@ -507,11 +509,200 @@ def test_the_proposed_owner_both_notices_signed_and_the_owners_plan_completes_th
     desk.locator("#plan-milestones summary").first.click()
     desk.get_by_label("工作节点").fill("核对承包合同和结算清单")
     desk.get_by_label("完成时限").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
-    desk.locator("#plan-milestones").get_by_role("button", name="添加").click()
-    desk.wait_for_load_state()
+    desk.evaluate("window.xfNoReload = 1")
+    desk.locator("#plan-milestones").get_by_role("button", name="添加", exact=True).click()
+    # Added in place (htmx): no reload, and the form stays open for the next ones.
+    expect(desk.locator("#plan-milestones .alert-success")).to_contain_text("已添加 1 个工作节点")
+    assert desk.evaluate("window.xfNoReload") == 1
+    assert desk.locator("#milestone-add").get_attribute("open") is not None
+    desk.reload()
     plan = desk.locator("#plan").inner_text()
     assert "“五有”齐全" in plan and "核对承包合同和结算清单" in plan
     _shoot(request, desk, "case-plan-pc")
     desk.goto("/")
     assert "五有缺" not in desk.locator("#desk").inner_text()
     _shoot(request, desk, "home-leader-desk-pc")
+
+
+# --- a clerk's day on a phone (390×844) and in Chinese whatever the browser -------------------------
+
+
+def _fits(page, size="phone"):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width == SIZES[size]["width"], (page.url, width)
+
+
+def _assigned_case(town, title="村道破损，要求维修", prominent=True):
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+    from xinfang.cases.testing import accept_and_assign
+    from xinfang.cases.transitions import case_mark_prominent
+
+    village = town["village1"].village
+    case = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=timezone.now(),
+            petitioner=PetitionerIn(name="孙某某", village=village),
+            title=title,
+            content="村道破损多年，雨天无法通行，要求维修。",
+        ),
+        acting_user=town["office"],
+    ).case
+    accept_and_assign(town, case, plan="建设局一周内勘察，月底前修复", override_reason="属地稳控")
+    if prominent:
+        case_mark_prominent(case_id=case.pk, acting_user=town["office"], reason="涉及多户")
+    return type(case).objects.get(pk=case.pk)
+
+
+def test_on_a_phone_a_village_signs_its_notice_from_the_card(town, page_for, request):
+    case = _assigned_case(town)
+    for size in ("pc", "phone"):
+        page = page_for(size)
+        _sign_in(page, "village1")
+        page.goto("/notices/")
+        _fits(page, size)
+        _shoot(request, page, f"notices-{size}")
+    card = page.locator("#notice-table tbody tr", has_text=case.number)
+    button = card.get_by_role("button", name="签收")
+    box = button.bounding_box()
+    assert box and box["x"] + box["width"] <= 390  # the button is on screen, not off to the right
+    # the number stays on one line in the card
+    number = card.get_by_role("link", name=case.number).bounding_box()
+    assert number["height"] < 30
+    button.click()
+    page.wait_for_load_state()
+    assert "已签收" in page.locator(".alert-success").inner_text()
+    assert "已签收" in page.locator("#notice-table tbody tr", has_text=case.number).inner_text()
+    _fits(page)
+    _shoot(request, page, "notices-signed-phone")
+
+
+def test_on_a_phone_the_actions_come_first_and_progress_is_recorded(town, page_for, request):
+    case = _assigned_case(town)
+    page = page_for("phone")
+    _sign_in(page, "office")
+    page.goto(f"/cases/{case.pk}/")
+    _fits(page)
+    actions = page.locator("#actions").bounding_box()
+    assert actions["y"] < page.locator("#plan").bounding_box()["y"]
+    assert actions["y"] < 400, actions  # what the reader can do now is at the top
+    # then the case itself; the side cards (the timeline …) after it
+    assert page.locator("#plan").bounding_box()["y"] < page.locator("#timeline").bounding_box()["y"]
+    _shoot(request, page, "case-page-phone")
+    names = page.locator("#actions details").evaluate_all("(ds) => ds.map((d) => d.id)")
+    for name in names:  # each action's form opens inside the screen
+        page.locator(f"#{name} summary").click()
+        _fits(page)
+        page.locator(f"#{name} summary").click()
+    page.locator("#action-progress summary").click()
+    page.get_by_label("办理进展").fill("已到现场勘察，测量破损路段")
+    page.get_by_label("进展日期").fill(timezone.localdate().isoformat())
+    _shoot(request, page, "case-progress-form-phone")
+    page.locator("#action-progress").get_by_role("button", name="填报进展").click()
+    page.wait_for_load_state()
+    assert "已完成" in page.locator(".alert-success").inner_text()
+    assert "已到现场勘察" in page.locator("#ownership").inner_text()
+    _fits(page)
+
+
+def test_on_a_phone_the_lists_are_cards_that_fit(town, page_for, request):
+    from xinfang.relief.services import relief_record
+
+    case = _assigned_case(town)
+    _assigned_case(town, title="土地流转费拖欠")
+    relief_record(
+        case_id=case.pk,
+        acting_user=town["office"],
+        kind="temporary",
+        amount="2000",
+        given_on=timezone.localdate(),
+        approved_by="镇长",
+    )
+    pages = [
+        ("office", "/cases/", "ledger-cards"),
+        ("office", "/cases/?view=prominent", "ledger-prominent"),
+        ("office", "/", "home-office-desk"),
+        ("leader1", "/", "home-leader"),
+        ("office", "/plans/incomplete/", "plans-incomplete"),
+        ("supervisor", "/notices/?overdue=1", "notices-supervisor"),
+        ("office", "/relief/", "relief"),
+        ("county", "/cases/", "ledger-county"),
+    ]
+    for size in ("pc", "phone"):
+        page = page_for(size)
+        for username, url, name in pages:
+            page.context.clear_cookies()
+            _sign_in(page, username)
+            page.goto(url)
+            _fits(page, size)
+            _shoot(request, page, f"{name}-{size}")
+    page.context.clear_cookies()
+    _sign_in(page, "office")
+    page.goto("/cases/")
+    row = page.locator("#case-table tbody tr", has_text=case.number)
+    text = row.inner_text()
+    # number, title, both tracks and time left, in a card no wider than the screen
+    assert case.number in text and case.title in text and case.get_state_display() in text
+    assert case.get_resolution_display() in text
+    assert "当前期限" in text
+    assert row.bounding_box()["width"] <= 390
+
+
+def test_dates_and_files_are_chinese_whatever_the_browser(town, page_for, request, browser, live_server):
+    case = _assigned_case(town)
+    context = browser.new_context(viewport=SIZES["pc"], base_url=live_server.url, locale="en-US")
+    try:
+        page = context.new_page()
+        _sign_in(page, "office")
+        page.goto(f"/cases/{case.pk}/")
+        page.locator("#action-progress summary").click()
+        date = page.get_by_label("进展日期")
+        assert date.get_attribute("type") == "text"
+        assert date.input_value() == timezone.localdate().isoformat()
+        date.click()
+        calendar = page.locator(".flatpickr-calendar.open")
+        expect(calendar).to_be_visible()
+        assert "周一" in calendar.inner_text() and "月" in calendar.inner_text()
+        _shoot(request, page, "date-picker-pc")
+        calendar.locator(".flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)", has_text="1").first.click()
+        assert date.input_value().endswith("-01") and len(date.input_value()) == 10
+        page.keyboard.press("Escape")
+        files = page.locator("#attachments .xf-file")
+        assert files.locator("button").inner_text() == "选择文件"
+        assert files.locator(".xf-file-name").inner_text() == "未选择文件"
+        page.get_by_label("文件", exact=True).set_input_files(
+            {"name": "调解协议书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}
+        )
+        assert files.locator(".xf-file-name").inner_text() == "调解协议书.pdf"
+        assert "Choose" not in page.locator("#attachments").inner_text()
+        _shoot(request, page, "file-input-pc")
+    finally:
+        context.close()
+
+
+def test_several_milestones_at_once_in_place_on_a_phone(town, page_for, request):
+    import datetime as dt
+
+    case = _assigned_case(town)
+    page = page_for("phone")
+    _sign_in(page, "office")
+    page.goto(f"/cases/{case.pk}/")
+    page.evaluate("window.xfNoReload = 1")
+    page.locator("#milestone-add summary").click()
+    day = timezone.localdate()
+    page.get_by_label("工作节点").fill("现场勘察")
+    page.get_by_label("完成时限").fill((day + dt.timedelta(days=3)).isoformat())
+    page.get_by_label("第 2 行节点").fill("召开专班会议")
+    page.get_by_label("第 2 行时限").fill((day + dt.timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="再加一行").click()
+    page.get_by_label("第 4 行节点").fill("签订协议")
+    page.get_by_label("第 4 行时限").fill((day + dt.timedelta(days=20)).isoformat())
+    _fits(page)
+    _shoot(request, page, "milestones-form-phone")
+    page.locator("#plan-milestones").get_by_role("button", name="添加", exact=True).click()
+    expect(page.locator("#plan-milestones .alert-success")).to_contain_text("已添加 3 个工作节点")
+    assert page.evaluate("window.xfNoReload") == 1
+    assert page.locator("#milestone-add").get_attribute("open") is not None
+    assert page.locator("#plan-milestones li.list-group-item").count() == 3
+    _fits(page)
+    _shoot(request, page, "milestones-added-phone")
