@@ -54,3 +54,48 @@ def client_as(cast, client):
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, one for the whole session (see xinfang/web/tests/browsing.py)."""
+    import shutil
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from xinfang.web.tests.browsing import CHROMIUM, FLAGS
+
+    assert shutil.which("chromium") or Path(CHROMIUM).exists(), (
+        "Debian's chromium is missing: run `make test`"
+    )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server, request):
+    """A fresh page at a size; every request it makes must stay on the server."""
+    from xinfang.web.tests.browsing import SIZES
+
+    contexts = []
+    outside = []
+
+    def make(size="pc"):
+        context = browser.new_context(viewport=SIZES[size], base_url=live_server.url, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
+            ),
+        )
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+    assert not outside, f"pages asked for something outside the server: {outside}"

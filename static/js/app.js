@@ -24,6 +24,8 @@ document.querySelectorAll("input[type=file][data-xf-file-name]").forEach((input)
     const target = document.getElementById(input.dataset.xfFileName);
     if (target) target.textContent = input.files.length ? input.files[0].name : "未选择";
   });
+});
+
 // Dates, times and files in Chinese whatever the browser's language: a browser set to English shows
 // "mm/dd/yyyy" and "Choose File" in its native controls. Date inputs become text inputs with the
 // app's own calendar (flatpickr, zh); the value stays ISO ("2026-05-01", "2026-05-01 08:45"), which

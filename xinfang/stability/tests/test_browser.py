@@ -10,7 +10,7 @@ from xinfang.core.testing import cast_ensure
 from xinfang.demo.history import history_generate
 from xinfang.demo.stability import stability_demo
 from xinfang.stability.models import KeyPerson, ProtectionPeriod
-from xinfang.web.tests.test_browser import _shoot, _sign_in, browser, page_for  # noqa: F401
+from xinfang.web.tests.test_browser import _shoot, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
