@@ -99,3 +99,17 @@ def page_for(browser, live_server, request):
     for c in contexts:
         c.close()
     assert not outside, f"pages asked for something outside the server: {outside}"
+
+
+@pytest.fixture
+def as_(cast):
+    """`as_("office")`: a client signed in now (under a frozen clock, the frozen now: sessions time
+    out when idle), for `xinfang.cases.testing.act`."""
+    from django.test import Client
+
+    def make(username: str) -> Client:
+        c = Client()
+        c.force_login(cast[username])
+        return c
+
+    return make

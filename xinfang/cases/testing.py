@@ -1,4 +1,10 @@
-"""Set-up shared by the tests of several apps: a case accepted and assigned the usual way."""
+"""Set-up shared by the tests of several apps: a case accepted and assigned the usual way, a frozen
+day, and a step taken through the API as a member of the cast."""
+
+import datetime as dt
+from contextlib import contextmanager
+
+import time_machine
 
 from .models import Case
 from .transitions import case_accept, case_assign
@@ -32,3 +38,18 @@ def accept_and_assign(
         responsible_persons=[p for p in [village.party_head] if p] if responsible is None else responsible,
         **extra,
     )
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@contextmanager
+def on(day: str):
+    """The clock frozen at 10:00 Shanghai time on `day` ("2026-05-01")."""
+    with time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI), tick=False):
+        yield
+
+
+def act(who, case, action, **body):
+    """A step through the API by `who` (a function that gives a signed-in client)."""
+    return who().post(f"/api/v1/cases/{case.pk}/actions/{action}", body, content_type="application/json")

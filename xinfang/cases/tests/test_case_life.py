@@ -3,28 +3,20 @@ working calendar (2026: Mid-Autumn on 25 September, National Day 1–7 October, 
 Saturday 10 October)."""
 
 import datetime as dt
-from contextlib import contextmanager
 from functools import partial
 
 import pytest
-import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from xinfang.audit.models import AuditEvent
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.ownership import ownership_propose
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+from xinfang.cases.testing import act, on
 from xinfang.org.models import Category, Person
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-
-
-@contextmanager
-def on(day: str):
-    with time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI), tick=False):
-        yield
 
 
 def register(cast, *, petitioner="赵某某", case_id=None) -> Case:
@@ -41,22 +33,6 @@ def register(cast, *, petitioner="赵某某", case_id=None) -> Case:
         ),
         acting_user=cast["office"],
     ).case
-
-
-@pytest.fixture
-def as_(cast):
-    """`as_("office")`: a client signed in now (the frozen now: sessions time out when idle)."""
-
-    def make(username: str) -> Client:
-        c = Client()
-        c.force_login(cast[username])
-        return c
-
-    return make
-
-
-def act(who, case, action, **body):
-    return who().post(f"/api/v1/cases/{case.pk}/actions/{action}", body, content_type="application/json")
 
 
 def ok(response) -> dict:

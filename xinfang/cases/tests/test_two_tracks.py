@@ -10,12 +10,9 @@ import dataclasses
 import datetime as dt
 import importlib
 import re
-from contextlib import contextmanager
 from functools import partial
 
 import pytest
-import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from xinfang.alerts.models import Alert
@@ -24,6 +21,7 @@ from xinfang.cases import transitions
 from xinfang.cases.api import ActionBody
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+from xinfang.cases.testing import act, on
 from xinfang.org.models import Category
 from xinfang.plans.services import plan_save, task_force_set
 
@@ -35,26 +33,6 @@ REPLY = {"decision": "explain", "facts": "经核实，补偿已按标准发放",
 @pytest.fixture(autouse=True)
 def storage(tmp_path, settings):
     settings.XINFANG_ATTACHMENT_DIR = tmp_path
-
-
-@contextmanager
-def on(day: str):
-    with time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=10, tzinfo=SHANGHAI), tick=False):
-        yield
-
-
-@pytest.fixture
-def as_(cast):
-    def make(username: str) -> Client:
-        c = Client()
-        c.force_login(cast[username])
-        return c
-
-    return make
-
-
-def act(who, case, action, **body):
-    return who().post(f"/api/v1/cases/{case.pk}/actions/{action}", body, content_type="application/json")
 
 
 def ok(response) -> dict:
