@@ -141,7 +141,11 @@ def _stability_objects(cast, case):
     )
     today = timezone.localdate()
     period = period_create(
-        acting_user=office, name="模糊测试保障期", start=today, end=today + dt.timedelta(days=7), level="county"
+        acting_user=office,
+        name="模糊测试保障期",
+        start=today,
+        end=today + dt.timedelta(days=7),
+        level="county",
     )
     resolved = petition_register(
         data=PetitionIn(
@@ -155,7 +159,10 @@ def _stability_objects(cast, case):
     ).case
     accept_and_assign(cast, resolved, override_reason="由联系该村的领导包案")
     attachment_add(
-        case_id=resolved.pk, acting_user=office, file=upload("调解协议书.pdf", pdf_bytes()), kind="mediation_agreement"
+        case_id=resolved.pk,
+        acting_user=office,
+        file=upload("调解协议书.pdf", pdf_bytes()),
+        kind="mediation_agreement",
     )
     case_act(
         action="resolve",
