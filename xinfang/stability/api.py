@@ -1,14 +1,33 @@
 """稳控 through the API: for a phone app, or the police system (警信联动). Scoped like everything else."""
 
 import datetime as dt
+from typing import Annotated, Any
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator
 
+from xinfang.core.inputs import EARLIEST, latest_moment
 from xinfang.core.masking import mask_id_number
+from xinfang.core.schemas import Day, ErrorOut, Id, InSchema, Limit, Offset
 
 from . import selectors
-from .choices import ContactWay, FoundStatus, IncidentKind, IncidentLevel, KeeperDuty, PeriodLevel
-from .services import contact_log, follow_up_record, incident_record, key_person_create, period_create
+from .choices import (
+    ContactWay,
+    FoundStatus,
+    IncidentKind,
+    IncidentLevel,
+    KeeperDuty,
+    PeriodLevel,
+    PetitionerState,
+)
+from .services import (
+    INCIDENT_PERSONS_MAX,
+    contact_log,
+    follow_up_record,
+    incident_record,
+    key_person_create,
+    period_create,
+)
 
 router = Router(tags=["稳控"])
 
@@ -17,10 +36,36 @@ def _help(choices) -> str:
     return "、".join(f"{value} {label}" for value, label in choices.choices)
 
 
+def _not_a_number(value: Any):
+    if isinstance(value, int | float):  # pydantic would read 12345 as seconds since 1970
+        raise ValueError("应为日期时间文字，如 2026-05-01T09:30:00+08:00，不能是数字")
+    return value
+
+
+def _within_calendar(value: dt.datetime) -> dt.datetime:
+    """Absurd years stay out of the date calculations; the services refuse the future themselves."""
+    day = value.date()
+    if day < EARLIEST:
+        raise ValueError(f"时间不能早于 {EARLIEST:%Y-%m-%d}，请核对年份")
+    if day > latest_moment():
+        raise ValueError("时间不能晚于现在，请核对日期和时间")
+    return value
+
+
+# When something happened (a contact, an incident): an ISO date and time, a zone optional (Beijing).
+When = Annotated[
+    dt.datetime,
+    BeforeValidator(_not_a_number),
+    AfterValidator(_within_calendar),
+    Field(description="日期时间，如 2026-05-01T09:30:00+08:00；不带时区按北京时间"),
+]
+Code = Annotated[str, Field(max_length=20)]
+
+
 # --- petitioners -------------------------------------------------------------------------------
 
 
-class PetitionerOut(Schema):
+class PetitionerFoundOut(Schema):
     id: int
     name: str
     id_number: str = Field(..., description="身份证号（打码：前 6 位和后 4 位）")
@@ -28,15 +73,23 @@ class PetitionerOut(Schema):
     key_person: int | None = Field(None, description="已列为重点人员时，重点人员编号")
 
 
-class PetitionerListOut(Schema):
-    items: list[PetitionerOut]
+class PetitionerFoundListOut(Schema):
+    items: list[PetitionerFoundOut]
     count: int
 
 
-@router.get("/petitioners", response=PetitionerListOut, summary="查询信访人（姓名，或完整的 18 位身份证号）")
-def petitioners(request, q: str = "", offset: int = 0, limit: int = 50):
-    offset, limit = max(offset, 0), min(max(limit, 1), 200)
-    found = selectors.petitioners_search(user=request.auth, q=q).prefetch_related("key_persons")
+class PetitionerSearch(InSchema):
+    q: str = Field("", max_length=40, description="姓名，或完整的 18 位身份证号")
+    offset: Offset = 0
+    limit: Limit = 50
+
+
+@router.get(
+    "/petitioners", response=PetitionerFoundListOut, summary="查询信访人（姓名，或完整的 18 位身份证号）"
+)
+def petitioners(request, filters: Query[PetitionerSearch]):
+    offset, limit = filters.offset, filters.limit
+    found = selectors.petitioners_search(user=request.auth, q=filters.q).prefetch_related("key_persons")
     page = list(found.order_by("name", "id")[offset : offset + limit])
     return {
         "items": [
@@ -56,22 +109,26 @@ def petitioners(request, q: str = "", offset: int = 0, limit: int = 50):
 # --- key persons -------------------------------------------------------------------------------
 
 
-class KeeperIn(Schema):
-    person: int
-    duty: str = Field("", description="包保职责：" + _help(KeeperDuty) + "；不填则按人员职务推断")
+class KeeperIn(InSchema):
+    person: Id
+    duty: Code = Field("", description="包保职责：" + _help(KeeperDuty) + "；不填则按人员职务推断")
 
 
-class KeyPersonIn(Schema):
-    petitioner: int = Field(..., description="信访人编号（GET /api/v1/petitioners?q= 查询）")
-    level: str = Field(..., description="风险等级代码（镇配置；演示镇 high 高、medium 中、low 低）")
-    reasons: str = Field(..., description="列管原因")
-    keepers: list[int | KeeperIn] = Field(
-        default_factory=list, description="包保人员：人员编号，或 {person, duty}；可先不填（包保未落实）"
+class KeyPersonIn(InSchema):
+    petitioner: Id = Field(..., description="信访人编号（GET /api/v1/petitioners?q= 查询）")
+    level: Code = Field(..., description="风险等级代码（镇配置；演示镇 high 高、medium 中、low 低）")
+    reasons: str = Field(..., max_length=1000, description="列管原因（1000 字以内）")
+    keepers: list[Id | KeeperIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="包保人员：人员编号，或 {person, duty}；可先不填（包保未落实）",
     )
-    case: int | None = Field(None, description="相关信访事项编号")
-    group: str = Field("", description="涉众群体名称")
-    tags: list[str] = Field(default_factory=list)
-    measures: str = ""
+    case: Id | None = Field(None, description="相关信访事项编号")
+    group: str = Field("", max_length=60, description="涉众群体名称")
+    tags: list[Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=list, max_length=10, description="标签，最多 10 个，每个 20 字以内"
+    )
+    measures: str = Field("", max_length=2000, description="稳控措施（2000 字以内）")
 
 
 class KeeperOut(Schema):
@@ -162,16 +219,16 @@ def _kp(kp, standing=None) -> dict:
     }
 
 
-class KeyPersonFilters(Schema):
-    q: str = Field("", description="姓名、涉众群体或完整身份证号")
-    level: str = ""
-    status: str = Field("", description="状态；kept 为在控、外出、失联")
-    village: int | None = None
-    group: str = ""
+class KeyPersonFilters(InSchema):
+    q: str = Field("", max_length=60, description="姓名、涉众群体或完整身份证号")
+    level: Code = ""
+    status: Code = Field("", description="状态；kept 为在控、外出、失联")
+    village: Id | None = Field(None, description="村（居）编号")
+    group: str = Field("", max_length=60)
     unkept: bool = Field(False, description="只看包保未落实")
     short_today: bool = Field(False, description="只看今日见面不足的")
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 @router.get("/key-persons", response=KeyPersonListOut, summary="重点人员（short_today=true：今日见面不足）")
@@ -195,7 +252,11 @@ def key_person_index(request, filters: Query[KeyPersonFilters]):
     return {"items": [_kp(kp, by_pk.get(kp.pk)) for kp in page], "count": found.count()}
 
 
-@router.post("/key-persons", response={201: KeyPersonOut}, summary="列为重点人员（仅联席办）")
+@router.post(
+    "/key-persons",
+    response={201: KeyPersonOut, 403: ErrorOut, 422: ErrorOut},
+    summary="列为重点人员（仅联席办）",
+)
 def key_person_new(request, body: KeyPersonIn):
     keepers = [k if isinstance(k, int) else (k.person, k.duty) for k in body.keepers]
     kp = key_person_create(
@@ -214,17 +275,17 @@ def key_person_new(request, body: KeyPersonIn):
 
 
 @router.get("/key-persons/{key_person_id}", response=KeyPersonOut, summary="一名重点人员")
-def key_person_detail(request, key_person_id: int):
+def key_person_detail(request, key_person_id: Id):
     kp = selectors.key_person_get(user=request.auth, pk=key_person_id)
     return _kp(kp, next(iter(selectors.standings([kp])), None))
 
 
-class ContactIn(Schema):
-    at: dt.datetime | None = Field(None, description="见面时间，不填为现在")
-    way: str = Field(..., description="方式：" + _help(ContactWay))
-    status: str = Field(..., description="见面状态：" + _help(FoundStatus))
-    place: str = ""
-    note: str = Field("", description="情况说明（失联、异常时必填）")
+class ContactIn(InSchema):
+    at: When | None = Field(None, description="见面时间，不填为现在；可补记 7 日以内的见面")
+    way: Code = Field(..., description="方式：" + _help(ContactWay))
+    status: Code = Field(..., description="见面状态：" + _help(FoundStatus))
+    place: str = Field("", max_length=100)
+    note: str = Field("", max_length=500, description="情况说明（失联、异常时必填，500 字以内）")
 
 
 class ContactOut(Schema):
@@ -241,10 +302,10 @@ class ContactOut(Schema):
 
 @router.post(
     "/key-persons/{key_person_id}/contacts",
-    response={201: ContactOut},
+    response={201: ContactOut, 403: ErrorOut, 422: ErrorOut},
     summary="记录见面（包保人员、村、网格员）",
 )
-def contact_new(request, key_person_id: int, body: ContactIn):
+def contact_new(request, key_person_id: Id, body: ContactIn):
     contact = contact_log(
         key_person_id=key_person_id,
         acting_user=request.auth,
@@ -273,16 +334,20 @@ def contact_new(request, key_person_id: int, body: ContactIn):
 # --- protection periods ------------------------------------------------------------------------
 
 
-class PeriodIn(Schema):
-    name: str
-    start: dt.date
-    end: dt.date
-    level: str = Field(..., description="级别：" + _help(PeriodLevel))
-    contacts_per_day: int | None = Field(None, description="每日见面次数，不填为镇配置（演示镇 3）")
-    key_persons: list[int] | None = Field(None, description="纳入的重点人员编号；不填为全部在控人员")
+class ProtectionPeriodIn(InSchema):
+    name: str = Field(..., max_length=100, description="名称，如 全国两会")
+    start: Day
+    end: Day = Field(..., description="结束日期（保障期最长 3 个月）")
+    level: Code = Field(..., description="级别：" + _help(PeriodLevel))
+    contacts_per_day: int | None = Field(
+        None, ge=1, le=10, description="每日见面次数（1–10），不填为镇配置（演示镇 3）"
+    )
+    key_persons: list[Id] | None = Field(
+        None, max_length=2000, description="纳入的重点人员编号；不填为全部在控人员"
+    )
 
 
-class PeriodOut(Schema):
+class ProtectionPeriodOut(Schema):
     id: int
     name: str
     start: dt.date
@@ -293,9 +358,14 @@ class PeriodOut(Schema):
     key_persons: int
 
 
-class PeriodListOut(Schema):
-    items: list[PeriodOut]
+class ProtectionPeriodListOut(Schema):
+    items: list[ProtectionPeriodOut]
     count: int
+
+
+class ProtectionPeriodFilters(InSchema):
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 def _period(p) -> dict:
@@ -311,14 +381,19 @@ def _period(p) -> dict:
     }
 
 
-@router.get("/protection-periods", response=PeriodListOut, summary="重大活动、敏感节点保障期")
-def period_index(request):
-    found = selectors.periods(user=request.auth)
-    return {"items": [_period(p) for p in found[:200]], "count": found.count()}
+@router.get("/protection-periods", response=ProtectionPeriodListOut, summary="重大活动、敏感节点保障期")
+def period_index(request, filters: Query[ProtectionPeriodFilters]):
+    found = selectors.periods(user=request.auth).order_by("-start", "-id")
+    page = found[filters.offset : filters.offset + filters.limit]
+    return {"items": [_period(p) for p in page], "count": found.count()}
 
 
-@router.post("/protection-periods", response={201: PeriodOut}, summary="设立保障期（仅联席办）")
-def period_new(request, body: PeriodIn):
+@router.post(
+    "/protection-periods",
+    response={201: ProtectionPeriodOut, 403: ErrorOut, 422: ErrorOut},
+    summary="设立保障期（仅联席办）",
+)
+def period_new(request, body: ProtectionPeriodIn):
     period = period_create(
         acting_user=request.auth,
         name=body.name,
@@ -331,18 +406,18 @@ def period_new(request, body: PeriodIn):
     return Status(201, _period(period))
 
 
-class BoardRowOut(Schema):
+class ProtectionBoardRowOut(Schema):
     key_person: KeyPersonOut
     stay_confirmed: bool | None = Field(..., description="零滞留：true 在当地，false 不在，null 未确认")
     stay_confirmed_by: str
     incidents: int
 
 
-class BoardOut(Schema):
-    period: PeriodOut
+class ProtectionBoardOut(Schema):
+    period: ProtectionPeriodOut
     day: dt.date
     in_force: bool
-    rows: list[BoardRowOut]
+    rows: list[ProtectionBoardRowOut]
     short: int = Field(..., description="今日见面不足的人数")
     unconfirmed: int = Field(..., description="零滞留未确认的人数")
     stranded: int = Field(..., description="滞留（不在当地）的人数")
@@ -350,8 +425,8 @@ class BoardOut(Schema):
     missing_reports: list[str] = Field(..., description="今日未报告的村（居）")
 
 
-@router.get("/protection-periods/{period_id}/board", response=BoardOut, summary="保障期看板")
-def period_board(request, period_id: int):
+@router.get("/protection-periods/{period_id}/board", response=ProtectionBoardOut, summary="保障期看板")
+def period_board(request, period_id: Id):
     period = selectors.period_get(user=request.auth, pk=period_id)
     b = selectors.board(user=request.auth, period=period)
     return {
@@ -378,16 +453,18 @@ def period_board(request, period_id: int):
 # --- incidents ---------------------------------------------------------------------------------
 
 
-class IncidentIn(Schema):
-    kind: str = Field(..., description="类型：" + _help(IncidentKind))
-    occurred_at: dt.datetime
-    level_reached: str = Field(..., description="到达层级：" + _help(IncidentLevel))
-    place: str = ""
-    persons_count: int = 1
-    persons: str = ""
-    key_persons: list[int] = Field(default_factory=list)
-    cases: list[int] = Field(default_factory=list)
-    handling: str = Field("", description="处置情况")
+class IncidentIn(InSchema):
+    kind: Code = Field(..., description="类型：" + _help(IncidentKind))
+    occurred_at: When = Field(..., description="发生时间，如 2026-05-01T09:30:00+08:00；不晚于现在")
+    level_reached: Code = Field(..., description="到达层级：" + _help(IncidentLevel))
+    place: str = Field("", max_length=100)
+    persons_count: int = Field(
+        1, ge=1, le=INCIDENT_PERSONS_MAX, description=f"人数（1–{INCIDENT_PERSONS_MAX}）"
+    )
+    persons: str = Field("", max_length=300, description="涉及人员，不填为所选重点人员的姓名")
+    key_persons: list[Id] = Field(default_factory=list, max_length=200)
+    cases: list[Id] = Field(default_factory=list, max_length=200)
+    handling: str = Field("", max_length=2000, description="处置情况（2000 字以内）")
 
 
 class IncidentOut(Schema):
@@ -429,16 +506,26 @@ def _incident(i) -> dict:
     }
 
 
+class IncidentFilters(InSchema):
+    kind: Code = Field("", description="类型：" + _help(IncidentKind))
+    offset: Offset = 0
+    limit: Limit = 50
+
+
 @router.get("/incidents", response=IncidentListOut, summary="五不事件")
-def incident_index(request, kind: str = "", offset: int = 0, limit: int = 50):
-    offset, limit = max(offset, 0), min(max(limit, 1), 500)
+def incident_index(request, filters: Query[IncidentFilters]):
     found = selectors.incidents(user=request.auth)
-    if kind:
-        found = found.filter(kind=kind)
-    return {"items": [_incident(i) for i in found[offset : offset + limit]], "count": found.count()}
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    page = found[filters.offset : filters.offset + filters.limit]
+    return {"items": [_incident(i) for i in page], "count": found.count()}
 
 
-@router.post("/incidents", response={201: IncidentOut}, summary="登记五不事件（仅联席办）")
+@router.post(
+    "/incidents",
+    response={201: IncidentOut, 403: ErrorOut, 422: ErrorOut},
+    summary="登记五不事件（仅联席办）",
+)
 def incident_new(request, body: IncidentIn):
     incident = incident_record(
         acting_user=request.auth,
@@ -474,10 +561,16 @@ class FollowUpListOut(Schema):
     count: int
 
 
-class FollowUpIn(Schema):
-    state: str
-    note: str
-    on: dt.date | None = None
+class FollowUpIn(InSchema):
+    state: Code = Field(..., description="信访人状态：" + _help(PetitionerState))
+    note: str = Field(..., max_length=500, description="回访情况（500 字以内）")
+    on: Day | None = Field(None, description="回访日期，不填为今天；不早于化解日期，不晚于今天")
+
+
+class FollowUpFilters(InSchema):
+    due: bool = Field(False, description="只看已到期未回访的")
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 def _follow_up(f) -> dict:
@@ -494,14 +587,18 @@ def _follow_up(f) -> dict:
 
 
 @router.get("/follow-ups", response=FollowUpListOut, summary="已化解事项的回访（due=true：已到期未回访）")
-def follow_up_index(request, due: bool = False, offset: int = 0, limit: int = 50):
-    offset, limit = max(offset, 0), min(max(limit, 1), 500)
-    found = selectors.follow_ups(user=request.auth, due=due)
-    return {"items": [_follow_up(f) for f in found[offset : offset + limit]], "count": found.count()}
+def follow_up_index(request, filters: Query[FollowUpFilters]):
+    found = selectors.follow_ups(user=request.auth, due=filters.due)
+    page = found[filters.offset : filters.offset + filters.limit]
+    return {"items": [_follow_up(f) for f in page], "count": found.count()}
 
 
-@router.post("/follow-ups/{follow_up_id}", response=FollowUpOut, summary="记录回访")
-def follow_up_done(request, follow_up_id: int, body: FollowUpIn):
+@router.post(
+    "/follow-ups/{follow_up_id}",
+    response={200: FollowUpOut, 403: ErrorOut, 422: ErrorOut},
+    summary="记录回访（联席办、村（居）、网格员、本事项的包案领导）",
+)
+def follow_up_done(request, follow_up_id: Id, body: FollowUpIn):
     return _follow_up(
         follow_up_record(
             follow_up_id=follow_up_id, acting_user=request.auth, state=body.state, note=body.note, on=body.on

@@ -25,6 +25,7 @@ from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.choices import Level, Resolution
 from xinfang.cases.models import Case, Petition, Petitioner
+from xinfang.core.inputs import EARLIEST, LATEST, MAX_ID
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Grid, Person
 
@@ -64,6 +65,8 @@ REPORT_ROLES = frozenset({Role.VILLAGE})
 SYSTEM = "系统任务"
 PHOTO_TYPES = frozenset({"jpg", "png"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# The most people one incident counts (as a petition's persons_count): beyond it, a typing slip.
+INCIDENT_PERSONS_MAX = 10_000
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -83,6 +86,25 @@ def _choice(value, choices, field: str, what: str) -> str:
         options = "、".join(f"{v}（{label}）" for v, label in choices.choices)
         raise ValidationError({field: f"请选择{what}：{options}。"})
     return value
+
+
+def _ids(values, field: str, what: str) -> list[int]:
+    """Row ids as typed: an id no row can have (not a whole number, or beyond what the database holds)
+    is refused here, not passed to a query that would fail on it."""
+    ids = []
+    for value in values or ():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+            raise ValidationError({field: f"所选{what}编号“{value}”无效，请重新选择。"})
+        ids.append(value)
+    return ids
+
+
+def _day_bounded(day: dt.date, field: str) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            {field: f"日期应在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间，请核对年份。"}
+        )
+    return day
 
 
 def parse_date(value, field: str) -> dt.date | None:
@@ -107,6 +129,9 @@ def parse_moment(value, field: str) -> dt.datetime | None:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValidationError({field: "时间格式应为 2026-05-01T09:30 或 2026-05-01 09:30。"}) from None
+    if not EARLIEST <= value.date() <= LATEST:
+        # 0001-01-01 overflows as soon as it is moved to Beijing time.
+        raise ValidationError({field: f"时间应在 {EARLIEST:%Y-%m-%d} 之后，请核对年份。"})
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
@@ -154,7 +179,8 @@ def _keepers_clean(town, keepers) -> list[tuple[Person, str]]:
     for i, item in enumerate(keepers or []):
         person, duty = item if isinstance(item, tuple | list) else (item, "")
         if not isinstance(person, Person):
-            person = Person.objects.filter(pk=person, town=town).first()
+            (person_id,) = _ids([person], f"keepers.{i}", "包保人员")
+            person = Person.objects.filter(pk=person_id, town=town).first()
         if person is None or person.town_id != town.pk:
             raise ValidationError({f"keepers.{i}": "所选包保人员不存在或不是本镇人员。"})
         if person.pk in seen:
@@ -197,6 +223,7 @@ def key_person_create(
     """列为重点人员. Keepers may be empty at first: the key person is then listed as 包保未落实."""
     _manager_check(acting_user, "列管重点人员")
     town = acting_user.town
+    (petitioner_id,) = _ids([petitioner_id], "petitioner", "信访人")
     petitioner = scope(Petitioner.objects.filter(pk=petitioner_id), acting_user).first()
     if petitioner is None:
         raise ValidationError({"petitioner": "所选信访人不存在或不在您的范围内，请先查询信访人编号。"})
@@ -204,6 +231,7 @@ def key_person_create(
     reasons = _text(reasons, "reasons", 1000, "请填写列为重点人员的原因。")
     case = None
     if case_id:
+        (case_id,) = _ids([case_id], "case", "信访事项")
         case = scope(Case.objects.filter(pk=case_id), acting_user).first()
         if case is None:
             raise ValidationError({"case": "所选信访事项不存在或不在您的范围内。"})
@@ -464,6 +492,7 @@ def period_create(
     start, end = parse_date(start, "start"), parse_date(end, "end")
     if start is None or end is None:
         raise ValidationError({"start": "请填写开始和结束日期。"})
+    start, end = _day_bounded(start, "start"), _day_bounded(end, "end")
     if end < start:
         raise ValidationError({"end": "结束日期不能早于开始日期。"})
     if (end - start).days > 92:
@@ -481,6 +510,7 @@ def period_create(
     if key_person_ids is None:
         members = list(kept)
     else:
+        key_person_ids = _ids(key_person_ids, "key_persons", "重点人员")
         members = list(kept.filter(pk__in=key_person_ids))
         if len(members) != len(set(key_person_ids)):
             raise ValidationError({"key_persons": "所选重点人员中有不存在、已撤销或不在您范围内的，请核对。"})
@@ -700,11 +730,15 @@ def incident_record(
         raise ValidationError({"persons_count": "人数应为整数。"}) from None
     if persons_count < 1:
         raise ValidationError({"persons_count": "人数至少为 1。"})
-    key_persons = list(scope(KeyPerson.objects.filter(pk__in=list(key_person_ids or [])), acting_user))
-    if len(key_persons) != len(set(key_person_ids or [])):
+    if persons_count > INCIDENT_PERSONS_MAX:
+        raise ValidationError({"persons_count": f"人数最多为 {INCIDENT_PERSONS_MAX}，请核对。"})
+    key_person_ids = _ids(key_person_ids, "key_persons", "重点人员")
+    case_ids = _ids(case_ids, "cases", "信访事项")
+    key_persons = list(scope(KeyPerson.objects.filter(pk__in=key_person_ids), acting_user))
+    if len(key_persons) != len(set(key_person_ids)):
         raise ValidationError({"key_persons": "所选重点人员中有不存在或不在您范围内的。"})
-    cases = list(scope(Case.objects.filter(pk__in=list(case_ids or [])), acting_user))
-    if len(cases) != len(set(case_ids or [])):
+    cases = list(scope(Case.objects.filter(pk__in=case_ids), acting_user))
+    if len(cases) != len(set(case_ids)):
         raise ValidationError({"cases": "所选信访事项中有不存在或不在您范围内的。"})
     day = timezone.localtime(at).date()
     period = period_in_force(acting_user.town_id, day).first()
@@ -924,6 +958,10 @@ def follow_up_record(*, follow_up_id: int, acting_user, state: str, note: str, o
     on = parse_date(on, "on") or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": "回访日期不能晚于今天。"})
+    if on < follow_up.watch.resolved_on:
+        raise ValidationError(
+            {"on": f"回访日期不能早于事项化解的日期（{follow_up.watch.resolved_on:%Y-%m-%d}）。"}
+        )
     follow_up.done_on, follow_up.state, follow_up.note, follow_up.done_by = on, state, note, acting_user
     follow_up.save()
     audit_record(

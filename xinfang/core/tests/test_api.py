@@ -1,7 +1,11 @@
+import typing
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from pydantic import BaseModel
 
+from config.api import api
 from xinfang.accounts.models import ApiToken
 from xinfang.org.models import Village
 
@@ -86,3 +90,39 @@ def test_healthz_reports_the_database_and_the_job_queue():
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
     assert body["queue"]["ok"] is True and "pending" in body["queue"]
+
+
+def _schema_classes(annotation, found: set) -> None:
+    """Every pydantic model an annotation names, through lists, unions and nested models."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in found:
+            return
+        found.add(annotation)
+        for field in annotation.model_fields.values():
+            _schema_classes(field.annotation, found)
+        return
+    for arg in typing.get_args(annotation):
+        _schema_classes(arg, found)
+
+
+def test_no_two_schema_classes_share_an_openapi_component_name():
+    """django-ninja names a component after its class: two classes of one name (relief's and
+    stability's PeriodOut) are one component, and one app's answers are documented (and validated by
+    clients) against the other's schema."""
+    found: set = set()
+    for _prefix, router in api._routers:
+        for path_operation in router.path_operations.values():
+            for operation in path_operation.operations:
+                for model in [*operation.models, *operation.response_models.values()]:
+                    _schema_classes(model, found)
+    # What django-ninja generates per operation (query, path and response wrappers) lives in "abc"
+    # and is inlined, never a component.
+    by_name: dict[str, set] = {}
+    for model in found:
+        if model.__module__ != "abc":
+            by_name.setdefault(model.__name__, set()).add(f"{model.__module__}.{model.__qualname__}")
+    repeated = {name: sorted(classes) for name, classes in by_name.items() if len(classes) > 1}
+    assert repeated == {}
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert {"ProtectionPeriodOut", "PeriodOut", "ErrorOut"} <= set(components)
+    assert set(components) <= set(by_name) | {"ErrorOut", "ServerErrorOut", "FieldError"}

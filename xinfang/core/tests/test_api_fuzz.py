@@ -16,6 +16,7 @@ import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -63,7 +64,9 @@ def in_process_wsgi():
 @pytest.fixture
 def town_objects(cast, settings, tmp_path):
     """A case of village1 at work: accepted, assigned (two notices), with a milestone, a relief and an
-    attachment, so that fuzzed calls reach real objects and not only 404s."""
+    attachment; its petitioner a key person kept by the village's people, in a protection period; and a
+    second case of village1 resolved, on the rebound watch with its follow-ups: so that fuzzed calls
+    reach real objects and not only 404s."""
     from xinfang.attachments.services import attachment_add
     from xinfang.attachments.tests.files import pdf_bytes, upload
     from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
@@ -100,6 +103,7 @@ def town_objects(cast, settings, tmp_path):
     from xinfang.alerts.services import alerts_send
 
     (alert,) = alerts_send(case=case, recipients=[office], kind="rebound", text="化解后反弹（模糊测试）")
+    key_person, period, follow_up = _stability_objects(cast, case)
     return {
         "alert_id": alert.pk,
         "case_id": case.pk,
@@ -108,7 +112,67 @@ def town_objects(cast, settings, tmp_path):
         "attachment_id": attachment.pk,
         "village_id": cast["village1"].village_id,
         "action": "progress",
+        "key_person_id": key_person.pk,
+        "period_id": period.pk,
+        "follow_up_id": follow_up.pk,
     }
+
+
+def _stability_objects(cast, case):
+    """The petitioner of `case` a key person of village1 with keepers, a protection period from today,
+    and a resolved case of village1 whose watch has its follow-ups."""
+    from xinfang.attachments.services import attachment_add
+    from xinfang.attachments.tests.files import pdf_bytes, upload
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+    from xinfang.cases.testing import accept_and_assign
+    from xinfang.cases.transitions import case_act
+    from xinfang.stability.models import FollowUp
+    from xinfang.stability.services import key_person_create, period_create, watch_sync
+
+    office = cast["office"]
+    village = cast["village1"].village
+    key_person = key_person_create(
+        acting_user=office,
+        petitioner_id=case.petitions.get().petitioners.get().pk,
+        level="high",
+        reasons="多次到县上访（模糊测试）",
+        keepers=[cast["leader1"].person_id, village.party_head_id, cast["grid1"].person_id],
+        case_id=case.pk,
+    )
+    today = timezone.localdate()
+    period = period_create(
+        acting_user=office,
+        name="模糊测试保障期",
+        start=today,
+        end=today + dt.timedelta(days=7),
+        level="county",
+    )
+    resolved = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=dt.datetime(2026, 11, 3, 9, tzinfo=SHANGHAI),
+            petitioner=PetitionerIn(name="吴某某", phone="13912345679", village=village),
+            title="宅基地纠纷",
+            content="宅基地界址纠纷。",
+        ),
+        acting_user=office,
+    ).case
+    accept_and_assign(cast, resolved, override_reason="由联系该村的领导包案")
+    attachment_add(
+        case_id=resolved.pk,
+        acting_user=office,
+        file=upload("调解协议书.pdf", pdf_bytes()),
+        kind="mediation_agreement",
+    )
+    case_act(
+        action="resolve",
+        case_id=resolved.pk,
+        acting_user=office,
+        data={"text": "签订调解协议", "signed_on": today.isoformat()},
+    )
+    case_act(action="verify", case_id=resolved.pk, acting_user=office, data={"approve": True})
+    watch_sync()
+    return key_person, period, FollowUp.objects.filter(watch__case=resolved).order_by("seq").first()
 
 
 def _run(operation, strategy, examples: int, headers: dict) -> int:

@@ -1,7 +1,9 @@
 """The leak matrix (issue 8): every member of the cast × every list, detail, page, export, document,
 attachment, petitioner page and search, of the API and the pages, over objects each reader must not
 see: a case of another village, one of another department's category, one of another town, and
-accusations against the reader (a leader, a department, a village). 0 leaks.
+accusations against the reader (a leader, a department, a village); and 稳控, where the petitioners of
+the first three are key persons (of village2, of village1 through another department's case, of
+another town) with a contact, a protection period's board and an incident. 0 leaks.
 
 The data is built once, in the one test below; every row of the table is a request. A detail answers
 anything but 2xx to a reader who may not see its object; a list, search or export never contains the
@@ -31,6 +33,7 @@ from xinfang.notices.models import AssignmentNotice
 from xinfang.org.models import Category, Village
 from xinfang.plans.services import milestone_add, plan_save, task_force_set
 from xinfang.relief.services import relief_record
+from xinfang.stability.services import contact_log, incident_record, key_person_create, period_create
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +76,9 @@ class Secret:
     id_number: str = ""
     attachment_id: int = 0
     notice_ids: list[int] = field(default_factory=list)
+    # 稳控: its petitioner a key person, shown (positive rows) to these readers
+    key_person_readers: set[str] = field(default_factory=set)
+    key_person_id: int = 0
 
     @property
     def markers(self) -> list[str]:
@@ -85,18 +91,21 @@ SECRETS = [
         "另一个村（居）的事项",
         {"village1", "grid1", "dept1", *ADMINS, *HETANG},
         {"office", "leader1", "village2", "supervisor", "county"},
+        key_person_readers={"office", "leader1", "village2", "supervisor", "county"},
     ),
     Secret(
         "乙",
         "另一个部门类别的事项",
         {"dept1", "village2", *ADMINS, *HETANG},
         {"office", "village1", "grid1", "supervisor", "county"},
+        key_person_readers={"office", "leader1", "village1", "supervisor", "county"},
     ),
     Secret(
         "丙",
         "另一个镇的事项",
         {c for c in CAST if c not in HETANG and c != "county"} | {"h_sysadmin", "h_secadmin", "h_auditadmin"},
         {"h_office", "h_village", "county"},
+        key_person_readers={"h_office", "h_village", "county"},
     ),
     Secret(
         "丁一",
@@ -165,9 +174,30 @@ def _build(cast, secret: Secret, *, clerk, village, category, id_number, **accus
     secret.attachment_id = attachment_add(case_id=case.pk, acting_user=clerk, file=upload, kind="material").pk
     secret.case, secret.petitioner_id, secret.id_number = case, person.pk, id_number
     secret.notice_ids = list(AssignmentNotice.objects.filter(case=case).values_list("pk", flat=True))
+    if secret.key_person_readers:
+        kp = key_person_create(
+            acting_user=clerk,
+            petitioner_id=person.pk,
+            level="high",
+            reasons=f"{secret.what}的信访人，多次越级上访",
+            keepers=[village.party_head_id] if village.party_head_id else [],
+            case_id=case.pk,
+        )
+        contact_log(key_person_id=kp.pk, acting_user=clerk, way="in_person", found="home", note="在家")
+        incident_record(
+            acting_user=clerk,
+            kind="kp_leave",
+            occurred_at=NOW - dt.timedelta(days=1),
+            level_reached="county",
+            key_person_ids=[kp.pk],
+            case_ids=[case.pk],
+        )
+        secret.key_person_id = kp.pk
 
 
-def build(cast):
+def build(cast) -> dict:
+    """The secrets, and what the town's readers share: a protection period with every kept key person
+    (its board lists only those each reader may see)."""
     office, town = cast["office"], cast["office"].town
     village1, village2 = cast["village1"].village, cast["village2"].village
     nongcun = Category.objects.get(town=town, code="nongcun")
@@ -211,6 +241,14 @@ def build(cast):
         id_number=IDS[5],
         accused_villages=[village1],
     )
+    period = period_create(
+        acting_user=office,
+        name="国庆保障期",
+        start=NOW.date(),
+        end=NOW.date() + dt.timedelta(days=7),
+        level="national",
+    )
+    return {"period": period.pk}
 
 
 # Lists, searches and exports: the same for every object, read for its markers.
@@ -234,6 +272,15 @@ LISTS = [
     "/relief/export.xlsx",
     "/audit/",
     "/audit/export/",
+    "/api/v1/key-persons?limit=500",
+    "/api/v1/key-persons?q=泄露&status=kept",
+    "/api/v1/petitioners?q=泄露&limit=500",
+    "/api/v1/incidents?limit=500",
+    "/api/v1/protection-periods/{period}/board",
+    "/stability/key-persons/",
+    "/stability/key-persons/?q=泄露",
+    "/stability/periods/{period}/",
+    "/stability/incidents/",
 ]
 # Details of one object, and searches by what identifies it.
 DETAILS = [
@@ -253,6 +300,15 @@ SEARCHES = [
     ("重复信访候选（身份证号）", "/cases/new/candidates/?id_number={id_number}"),
     ("台账搜索（编号）", "/cases/?q={number}"),
     ("api 搜索（编号）", "/api/v1/cases?q={number}"),
+    ("api 信访人查询（身份证号）", "/api/v1/petitioners?q={id_number}"),
+    ("api 重点人员搜索（身份证号）", "/api/v1/key-persons?q={id_number}"),
+    ("重点人员搜索（身份证号）", "/stability/key-persons/?q={id_number}"),
+]
+# Details of a secret that is a key person.
+KEY_PERSON_DETAILS = [
+    ("api 重点人员", "/api/v1/key-persons/{key_person}"),
+    ("重点人员页", "/stability/key-persons/{key_person}/"),
+    ("见面记录页", "/stability/key-persons/{key_person}/contact/"),
 ]
 
 
@@ -268,7 +324,7 @@ def text_of(response) -> str:
 
 def test_no_reader_sees_anything_out_of_scope(cast, tmp_path):
     with override_settings(XINFANG_ATTACHMENT_DIR=tmp_path), time_machine.travel(NOW):
-        build(cast)
+        shared = build(cast)
         leaks, checks, shown = [], 0, 0
         for username in CAST:
             client = Client()
@@ -277,6 +333,7 @@ def test_no_reader_sees_anything_out_of_scope(cast, tmp_path):
             visible = [s for s in SECRETS if username in s.allowed]
             assert not {s.key for s in hidden} & {s.key for s in visible}
             for url in LISTS:
+                url = url.format(**shared)
                 response = client.get(url)
                 assert response.status_code < 500, (username, url, response.status_code)
                 body = text_of(response)
@@ -292,8 +349,10 @@ def test_no_reader_sees_anything_out_of_scope(cast, tmp_path):
                     "attachment": secret.attachment_id,
                     "id_number": secret.id_number,
                     "number": case.number,
+                    "key_person": secret.key_person_id,
                 }
-                rows = [(label, url.format(**values), True) for label, url in DETAILS]
+                details = DETAILS + (KEY_PERSON_DETAILS if secret.key_person_id else [])
+                rows = [(label, url.format(**values), True) for label, url in details]
                 rows += [(label, url.format(**values), False) for label, url in SEARCHES]
                 rows += [("交办单（Word）", f"/notices/{pk}/document.docx", True) for pk in secret.notice_ids]
                 for label, url, detail in rows:
@@ -313,11 +372,23 @@ def test_no_reader_sees_anything_out_of_scope(cast, tmp_path):
                     username,
                     secret.what,
                 )
+            key_persons = text_of(client.get("/api/v1/key-persons?q=泄露&limit=500"))
+            board = text_of(client.get(f"/api/v1/protection-periods/{shared['period']}/board"))
+            for secret in SECRETS:
+                if username not in secret.key_person_readers:
+                    continue
+                shown += 1
+                assert secret.markers[1] in key_persons, (username, secret.what)
+                detail = client.get(f"/api/v1/key-persons/{secret.key_person_id}")
+                assert detail.status_code == 200, (username, secret.what)
+                if secret.case.town_id == cast["office"].town_id:
+                    assert secret.markers[1] in board, (username, secret.what)
     assert not leaks, "泄露：\n" + "\n".join(leaks)
     # The figures docs/reliability.md quotes (泄露矩阵): change both together.
-    assert (len(CAST), len(SECRETS), len(LISTS), len(DETAILS) + len(SEARCHES)) == (16, 6, 19, 14)
+    assert (len(CAST), len(SECRETS), len(LISTS), len(DETAILS) + len(SEARCHES)) == (16, 6, 28, 17)
+    assert (len(KEY_PERSON_DETAILS), sum(1 for s in SECRETS if s.key_person_id)) == (3, 3)
     assert (checks, shown) == (EXPECTED_CHECKS, EXPECTED_SHOWN), (checks, shown)
 
 
-EXPECTED_CHECKS = 2538
-EXPECTED_SHOWN = 24
+EXPECTED_CHECKS = 3492
+EXPECTED_SHOWN = 37

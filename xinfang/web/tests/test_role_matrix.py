@@ -926,6 +926,57 @@ def _transition_call(action):
     return call
 
 
+def _stability_call(name):
+    """A 稳控 write service on the world its matrix rows use (a key person of village1 kept by leader1
+    and grid1; a period from tomorrow for 零滞留, from today for the reports and 零登记)."""
+
+    def call(cast, user):
+        from xinfang.stability import services as stability
+
+        if name == "key_person_create":
+            case = _register(cast, "village2")
+            petitioner_id = case.petitions.get().petitioners.get().pk
+            return stability.key_person_create(
+                acting_user=user, petitioner_id=petitioner_id, level="medium", reasons="扬言进京"
+            )
+        if name == "period_create":
+            start = _today() + dt.timedelta(days=3)
+            return stability.period_create(
+                acting_user=user, name="国庆", start=start, end=start + dt.timedelta(days=6), level="national"
+            )
+        if name == "incident_record":
+            return stability.incident_record(
+                acting_user=user,
+                kind="province_individual",
+                occurred_at=timezone.now(),
+                level_reached="province",
+            )
+        if name == "follow_up_record":
+            follow_up = _follow_up_world(cast).extra["follow_up"]
+            return stability.follow_up_record(
+                follow_up_id=follow_up.pk, acting_user=user, state="stable", note="情绪稳定"
+            )
+        if name == "alarm_step":
+            alarm = _alarm_world(cast).extra["alarm"]
+            return stability.alarm_step(alarm_id=alarm.pk, acting_user=user, text="已联系派出所协查")
+        if name in ("stay_confirm", "daily_report", "registration_record"):
+            w = _period_world(1 if name == "stay_confirm" else 0)(cast)
+            period, kp = w.extra["period"], w.extra["kp"]
+            if name == "stay_confirm":
+                return stability.stay_confirm(period_id=period.pk, key_person_id=kp.pk, acting_user=user)
+            if name == "daily_report":
+                return stability.daily_report(period_id=period.pk, acting_user=user)
+            return stability.registration_record(
+                period_id=period.pk, key_person_id=kp.pk, acting_user=user, level="province", place="省信访局"
+            )
+        kp = _key_person(cast)
+        if name == "contact_log":
+            return stability.contact_log(key_person_id=kp.pk, acting_user=user, way="in_person", found="home")
+        return stability.key_person_update(key_person_id=kp.pk, acting_user=user, level="low")
+
+    return call
+
+
 SERVICES = [
     *[
         pytest.param(
@@ -963,6 +1014,21 @@ SERVICES = [
             id=f"cases.transitions.{ACTIONS[action].service.__name__}",
         )
         for action, roles in ACTION_ROLES.items()
+    ],
+    *[
+        pytest.param(_stability_call(name), roles, id=f"stability.{name}")
+        for name, roles in {
+            "key_person_create": OFFICE,
+            "key_person_update": OFFICE,
+            "contact_log": KEEPERS,
+            "alarm_step": KEEPERS,
+            "period_create": OFFICE,
+            "stay_confirm": KEEPERS,
+            "daily_report": {"village1"},
+            "registration_record": OFFICE,
+            "incident_record": OFFICE,
+            "follow_up_record": FOLLOW_UP,
+        }.items()
     ],
 ]
 
