@@ -192,6 +192,9 @@ class PetitionForm(forms.Form):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
+# Says what the ledger's search box looks in (selectors.ledger: number, title, names, ID number, phone).
+SEARCH_PLACEHOLDER = "编号、事项、姓名、身份证号或手机号后四位"
+
 LEDGER_VIEWS = [("all", "全部事项"), ("prominent", "突出问题台账"), ("resolved", "已化解·防反弹")]
 FLAG_CHOICES = [
     ("", "全部标记"),
@@ -220,7 +223,12 @@ class CaseFilterForm(forms.Form):
     """The ledger's filters. The same names are the API's query parameters."""
 
     view = forms.ChoiceField(label="台账", choices=LEDGER_VIEWS, required=False)
-    q = forms.CharField(label="编号或事项", required=False, max_length=60)
+    q = forms.CharField(
+        label="查找",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": SEARCH_PLACEHOLDER, "title": SEARCH_PLACEHOLDER}),
+    )
     state = forms.ChoiceField(label="办理状态", required=False)
     resolution = forms.ChoiceField(
         label="化解状态", choices=[("", "全部化解状态"), *Resolution.choices], required=False

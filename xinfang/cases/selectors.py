@@ -1,15 +1,17 @@
 """Reads of cases, always through the scoping function."""
 
 import datetime as dt
+import re
 
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xinfang.accounts.choices import Role
 from xinfang.core.scoping import get_scoped_or_404, scope
 
 from . import rules
 from .choices import OPEN_STATES, Resolution
-from .models import Case, Petition
+from .models import Case, Petition, Petitioner
 
 CANDIDATE_WEEKS = 8
 
@@ -50,7 +52,7 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     elif view == "resolved":
         cases = cases.filter(resolution=Resolution.RESOLVED)
     if q := filters.get("q"):
-        cases = cases.filter(Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q))
+        cases = cases.filter(_search_q(q, user))
     state = filters.get("state")
     if state == "open":
         cases = cases.filter(rules.in_hand_q(today))
@@ -75,6 +77,75 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     if filters.get("overdue"):
         cases = cases.filter(rules.in_hand_q(today), due_on__lt=today)
     return cases.order_by(*SORTS.get(filters.get("sort") or "-number", SORTS["-number"]))
+
+
+# What the search box takes for a person's numbers: a whole ID number (18 characters, or the old 15
+# digits), the last 4 to 6 of one, a whole phone number (mobile or landline), or a phone's last 4.
+_ID_FULL = re.compile(r"\d{17}[\dX]|\d{15}")
+_ID_TAIL = re.compile(r"\d{3,5}[\dX]")
+_PHONE_FULL = re.compile(r"(?:\+?86)?1\d{10}|0\d{9,11}")
+
+
+def search_kind(q: str) -> str:
+    """What a search term looks up among the petitioners' personal data: "id_number", "id_tail",
+    "phone" or "" (a case number, a title or a name only)."""
+    term = re.sub(r"[\s-]", "", q).upper()
+    if _ID_FULL.fullmatch(term):
+        return "id_number"
+    if _PHONE_FULL.fullmatch(term):
+        return "phone"
+    if _ID_TAIL.fullmatch(term):
+        return "id_tail"
+    return ""
+
+
+def _search_q(q: str, user) -> Q:
+    """The search box: a case's number, title or petitioners' names contain the term; a term of
+    digits also finds the cases of the petitioners whose ID number or phone is (or ends with) it.
+
+    People are found by an equality on an indexed column (the whole ID number, or the last four
+    characters of the ID number or phone, kept by the database), so a search reads a handful of
+    petitioners however many there are, and reaches their cases through their petitions."""
+    found = Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q)
+    kind = search_kind(q)
+    if not kind:
+        return found
+    term = re.sub(r"[\s-]", "", q).upper()
+    # The cases found are scoped as always; this only keeps other towns' people out of the subquery.
+    people = Petitioner.objects.all()
+    if user.role != Role.COUNTY:
+        people = people.filter(town_id=user.town_id)
+    if kind == "id_number":
+        people = people.filter(id_number=term)
+    elif kind == "phone":
+        people = people.filter(phone_last4=term[-4:], phone__contains=term[-11:])
+    else:
+        matches = Q(id_last4=term[-4:], id_number__endswith=term)
+        if len(term) == 4 and term.isdigit():
+            matches |= Q(phone_last4=term)
+        people = people.filter(matches)
+    petitions = Petition.petitioners.through.objects.filter(petitioner__in=people)
+    _search_audit(user, q, kind)
+    return found | Q(pk__in=petitions.values("petition__case_id"))
+
+
+SEARCH_KINDS = {"id_number": "身份证号", "phone": "电话号码", "id_tail": "身份证号或手机号后几位"}
+
+
+def _search_audit(user, q: str, kind: str) -> None:
+    """A search by ID number or phone reads personal data: one audit row, with the term masked (the
+    log must not become a second copy of the numbers it guards)."""
+    from xinfang.audit.choices import AuditEventType
+    from xinfang.audit.services import audit_record
+    from xinfang.core.masking import mask_id_number, mask_phone
+
+    term = re.sub(r"[\s-]", "", q).upper()
+    shown = {"id_number": mask_id_number, "phone": mask_phone}.get(kind, lambda t: t)(term)
+    audit_record(
+        event=AuditEventType.VIEW_PERSONAL_DATA,
+        user=user,
+        detail=f"按{SEARCH_KINDS[kind]}查找信访事项：{shown}",
+    )
 
 
 def rows_by_id(cases, ids: list[int], today: dt.date | None = None) -> list[Case]:
