@@ -103,9 +103,11 @@ def _search_q(q: str, user) -> Q:
     """The search box: a case's number, title or petitioners' names contain the term; a term of
     digits also finds the cases of the petitioners whose ID number or phone is (or ends with) it.
 
-    People are found by an equality on an indexed column (the whole ID number, or the last four
-    characters of the ID number or phone, kept by the database), so a search reads a handful of
-    petitioners however many there are, and reaches their cases through their petitions."""
+    People are found by an equality on an indexed column (the last four characters of the ID number
+    or phone, kept by the database), so a search reads a handful of petitioners however many there
+    are, and reaches their cases through their petitions. A whole ID number or phone number is
+    looked up only there: no case number or title holds one, and skipping the text match spares a
+    scan of every case."""
     found = Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q)
     kind = search_kind(q)
     if not kind:
@@ -116,7 +118,7 @@ def _search_q(q: str, user) -> Q:
     if user.role != Role.COUNTY:
         people = people.filter(town_id=user.town_id)
     if kind == "id_number":
-        people = people.filter(id_number=term)
+        people = people.filter(id_last4=term[-4:], id_number=term)
     elif kind == "phone":
         people = people.filter(phone_last4=term[-4:], phone__contains=term[-11:])
     else:
@@ -126,7 +128,8 @@ def _search_q(q: str, user) -> Q:
         people = people.filter(matches)
     petitions = Petition.petitioners.through.objects.filter(petitioner__in=people)
     _search_audit(user, q, kind)
-    return found | Q(pk__in=petitions.values("petition__case_id"))
+    by_person = Q(pk__in=petitions.values("petition__case_id"))
+    return by_person if kind in ("id_number", "phone") else found | by_person
 
 
 SEARCH_KINDS = {"id_number": "身份证号", "phone": "电话号码", "id_tail": "身份证号或手机号后几位"}
@@ -168,6 +171,39 @@ def rows_by_id(cases, ids: list[int], today: dt.date | None = None) -> list[Case
         c.concluded_unresolved = c.on_ledger and rules.concluded_unresolved(c)
         c.five_haves_gaps = five_haves_missing(c) if c.on_ledger else []
     return page
+
+
+EXPORT_CHUNK = 2000
+
+
+def ledger_for_export(cases, today: dt.date | None = None):
+    """The ledger's cases one by one for the Excel sheet, each with what the sheet adds to the page:
+    the first petition's channel and persons (`first_channel`, `first_persons`), the task force as a
+    line (`task_force_text`), the rebound measures (`rebound_text`) and the five-haves gaps of a
+    case on the prominent ledger (`five_haves_gaps`). The same few queries for 10 rows or 100,000:
+    the rows and their annotations in one query per chunk of EXPORT_CHUNK, the task forces in one
+    more per chunk."""
+    from django.db.models import OuterRef, Prefetch, Subquery
+
+    from xinfang.plans.models import CasePlan, TaskForceMember
+    from xinfang.plans.rules import five_haves_missing, is_prominent, with_five_haves
+
+    today = today or timezone.localdate()
+    first = Petition.objects.filter(case=OuterRef("pk")).order_by("received_at", "id")
+    rows = with_five_haves(cases).annotate(
+        first_channel=Subquery(first.values("channel")[:1]),
+        first_persons=Subquery(first.values("persons_count")[:1]),
+        rebound_text=Subquery(CasePlan.objects.filter(case=OuterRef("pk")).values("rebound_measures")[:1]),
+    )
+    members = TaskForceMember.objects.select_related("person").order_by("-is_leader", "order", "id")
+    rows = rows.prefetch_related(Prefetch("task_force", queryset=members, to_attr="task_force_members"))
+    for c in rows.iterator(chunk_size=EXPORT_CHUNK):
+        c.task_force_text = "、".join(
+            f"{m.person.name}（{m.role}）" if m.role else m.person.name for m in c.task_force_members
+        )
+        c.on_ledger = is_prominent(c, today)
+        c.five_haves_gaps = five_haves_missing(c) if c.on_ledger else []
+        yield c
 
 
 def ledger_page(cases, start: int, stop: int) -> list[Case]:
