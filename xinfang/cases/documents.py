@@ -86,9 +86,31 @@ def _addressee(case) -> str:
     return "、".join(names) or "信访人"
 
 
-def acceptance_notice(case) -> bytes:
-    """受理告知书."""
+def _query_code(case) -> str:
+    """The query code of the case's first letter or visit (calls and online petitions have none)."""
+    first = case.petitions.exclude(query_code="").order_by("received_at", "id").first()
+    return first.query_code if first else ""
+
+
+def query_paragraph(case, query_url: str) -> str | None:
+    """How the petitioner follows the case: the query code and the public page, and the office's
+    telephone when the town gave one."""
+    code = _query_code(case)
+    phone = f"，也可致电{case.town.office_phone}" if case.town.office_phone else ""
+    if code and query_url:
+        return (
+            f"你（们）可凭查询码 {code} 查询办理进展：打开 {query_url}，输入查询码即可，无需登录"
+            f"{phone}。查询时请报事项编号 {case.number}。"
+        )
+    if phone:
+        return f"如需了解办理进展{phone}，查询时请报事项编号 {case.number}。"
+    return None
+
+
+def acceptance_notice(case, query_url: str = "") -> bytes:
+    """受理告知书, with the query code and how to use it."""
     received = timezone.localtime(case.received_at)
+    follow = query_paragraph(case, query_url)
     return _notice(
         title="信访事项受理告知书",
         number=case.number,
@@ -98,6 +120,7 @@ def acceptance_notice(case) -> bytes:
             f"根据《信访工作条例》的规定，本机关决定予以受理，将自受理之日起六十日内办结，"
             f"办理期限至{chinese_date(case.handling_due)}；情况复杂的，经批准可以适当延长，"
             f"延长期限不超过三十日，并告知你（们）延期理由。",
+            *([follow] if follow else []),
             "特此告知。",
         ],
         unit=f"{case.town.name}信访工作联席会议办公室",

@@ -9,9 +9,11 @@ from .choices import CaseState, Channel, Level, PetitionKind, Resolution
 from .imports import MAX_BYTES, MAX_PERSONS, NOT_XLSX
 from .models import Case
 from .numbering import case_number_normalize
+from .selectors import last_channel
 from .services import PetitionerIn
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
+REPRESENTATIVE_PLACEHOLDERS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号"}
 
 
 class PetitionForm(forms.Form):
@@ -112,6 +114,7 @@ class PetitionForm(forms.Form):
                 "phone": forms.CharField(label=f"第{i + 2}位代表：手机", max_length=20, required=False),
             }
             for part, field in row.items():
+                field.widget.attrs["placeholder"] = REPRESENTATIVE_PLACEHOLDERS[part]
                 self.fields[f"rep_{part}_{i}"] = field
             self.representative_rows.append([f"rep_{part}_{i}" for part in row])
         self.fields["village"].queryset = scope(Village.objects.all(), user)
@@ -133,6 +136,12 @@ class PetitionForm(forms.Form):
         self.fields["case"].help_text = hint
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("channel", last_channel(user=user))
+        # The matters are grouped by category (the group's label is the category's name); the page's
+        # script shows only the chosen category's group. The service checks the pair in any case.
+        self.fields["category"].widget.attrs["data-matters-for"] = "id_matter"
+        # A group's representatives: the page opens their table as soon as more than one person came.
+        self.fields["persons_count"].widget.attrs["data-opens"] = "representatives"
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -4,13 +4,14 @@ import datetime as dt
 import re
 
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils import timezone
 
 from xinfang.accounts.choices import Role
 from xinfang.core.scoping import get_scoped_or_404, scope
 
 from . import rules
-from .choices import OPEN_STATES, Resolution
+from .choices import OPEN_STATES, Channel, Resolution
 from .models import Case, Petition, Petitioner
 
 CANDIDATE_WEEKS = 8
@@ -244,6 +245,26 @@ def repeat_candidates(*, user, id_number: str = "", village=None, category=None,
             .order_by("-received_at")[:10]
         )
     return [(c, "本人既往事项") for c in own] + [(c, f"同村同类近{CANDIDATE_WEEKS}周事项") for c in recent]
+
+
+def last_channel(*, user) -> str:
+    """The channel of the last petition the clerk registered: the office mostly registers visits
+    and calls, one after another, and the form starts from the channel used last (来访 for a clerk
+    who has registered nothing yet). Kept by the petitions themselves, so it survives sign-outs."""
+    last = Petition.objects.filter(registered_by=user).order_by("-id").values_list("channel", flat=True)
+    return last.first() or Channel.VISIT
+
+
+def petition_for_receipt(*, user, case: Case, petition_id: int | None = None) -> Petition:
+    """The petition a registration receipt (登记回执) is printed for: the one named, or the case's
+    latest, in the user's scope."""
+    petitions = scope(Petition.objects.filter(case=case), user).prefetch_related("petitioners")
+    if petition_id is not None:
+        return get_scoped_or_404(petitions, user, pk=petition_id)
+    latest = petitions.order_by("-received_at", "-id").first()
+    if latest is None:
+        raise Http404("该事项没有可以打印回执的信访记录")
+    return latest
 
 
 def petitioner_history(*, user, case: Case) -> list[Case]:
