@@ -37,6 +37,21 @@
     });
   });
 
+  // The representatives' rows: the filled ones and one empty row; filling it brings the next.
+  var reps = Array.prototype.slice.call(document.querySelectorAll("#representatives .xf-rep"));
+  function showRows() {
+    var emptyShown = false;
+    reps.forEach(function (row) {
+      var filled = Array.prototype.some.call(row.querySelectorAll("input"), function (i) {
+        return i.value.trim() !== "";
+      });
+      row.hidden = !filled && emptyShown;
+      if (!filled) emptyShown = true;
+    });
+  }
+  reps.forEach(function (row) { row.addEventListener("input", showRows); });
+  if (reps.length) showRows();
+
   // The receipt's print button.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -278,14 +278,44 @@ def petitioner_history(*, user, case: Case) -> list[Case]:
 
 
 def assignment_choices(*, user) -> dict:
-    """What the assign form offers: departments, leaders and the town's people, all in scope."""
-    from xinfang.org.models import Department, Person
+    """What the assign form offers: departments, leaders and the town's people, all in scope; the
+    people also grouped by unit for the 责任人 picker (`people_groups`: [(unit, [person, …]), …],
+    each person once, under the first unit they belong to: the town's leaders, then each department
+    by its head, then each village by its party head, assigned cadre and residents on staff, then
+    the rest). A person's other units go with them as `units`, so that a search by either finds them."""
+    from xinfang.org.models import Department, Person, Village
 
-    people = scope(Person.objects.all(), user).order_by("-is_leader", "name")
+    people = list(scope(Person.objects.all(), user).order_by("-is_leader", "name"))
+    departments = list(scope(Department.objects.all(), user).order_by("order", "id"))
+    villages = list(scope(Village.objects.all(), user).order_by("order", "id"))
+    by_pk = {p.pk: p for p in people}
+    for p in people:
+        p.units = []
+    groups: list[tuple[str, list]] = [("镇党政负责人", [p for p in people if p.is_leader])]
+    for p in groups[0][1]:
+        p.units.append("镇党政负责人")
+    units = [(d.name, [d.head_id]) for d in departments]
+    for v in villages:
+        staff = [v.party_head_id, v.cadre_id] + [p.pk for p in people if p.village_id == v.pk]
+        units.append((v.name, staff))
+    placed = {p.pk for p in groups[0][1]}
+    for name, ids in units:
+        members = []
+        for pk in dict.fromkeys(i for i in ids if i in by_pk):
+            by_pk[pk].units.append(name)
+            if pk not in placed:
+                placed.add(pk)
+                members.append(by_pk[pk])
+        if members:
+            groups.append((name, members))
+    rest = [p for p in people if p.pk not in placed]
+    if rest:
+        groups.append(("其他人员", rest))
     return {
-        "departments": scope(Department.objects.all(), user).order_by("order"),
+        "departments": departments,
         "leaders": [p for p in people if p.is_leader],
         "people": people,
+        "people_groups": groups,
     }
 
 

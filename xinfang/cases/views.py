@@ -20,7 +20,7 @@ from xinfang.core.scoping import scope
 
 from . import exports, rules, selectors
 from .choices import Decision, DeliveryWay, Rating, RatingStatus
-from .documents import DOCUMENTS, documents_available
+from .documents import DOCUMENTS, documents_available, petitioners_in_order
 from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
 from .models import Case, Petitioner
@@ -336,7 +336,7 @@ def petition_receipt(request, pk: int):
             "petition": petition,
             "petitioners": [
                 {"name": p.name, "id_number": mask_id_number(p.id_number), "phone": mask_phone(p.phone)}
-                for p in petition.petitioners.all()
+                for p in petitioners_in_order(petition)
             ],
             "query_url": query_url,
             "query_link": f"{query_url}?code={petition.query_code}" if petition.query_code else "",
