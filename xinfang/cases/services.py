@@ -471,7 +471,11 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         query_code=_query_code() if data.channel in QUERY_CODE_CHANNELS else "",
         registered_by=acting_user,
     )
-    petition.petitioners.add(*people)
+    # Linked in the order they came (the petitioner, then the representatives): add() would insert
+    # from a set, and the notices and the receipt name the persons in the order of these links.
+    link = Petition.petitioners.through
+    ordered = list({p.pk: p for p in people}.values())
+    link.objects.bulk_create([link(petition=petition, petitioner=p) for p in ordered])
     event_data = {
         "petition": petition.pk,
         "channel": data.channel,

@@ -200,3 +200,32 @@ def test_the_public_address_can_be_set_for_petitioners_outside_the_intranet(clie
     settings.XINFANG_PUBLIC_QUERY_URL = "https://xf.example.gov.cn/query/"
     page = client_as("office").get(f"/cases/{visit.case_id}/receipt/").content.decode()
     assert "https://xf.example.gov.cn/query/" in page and "testserver" not in page
+
+
+def test_the_persons_are_linked_in_the_order_they_came_even_when_a_representative_is_known(client_as, cast):
+    """The receipt, the notices and the 交办单 name the petitioner first, then the representatives;
+    a representative registered before (a lower id) once came first."""
+    from xinfang.cases.documents import petitioners_in_order
+
+    def visit(petitioner, representatives=()):
+        return petition_register(
+            data=PetitionIn(
+                channel="visit",
+                received_at=timezone.now(),
+                petitioner=petitioner,
+                representatives=list(representatives),
+                persons_count=1 + len(representatives),
+                title="村道改线补偿",
+                content="请求补偿。",
+            ),
+            acting_user=cast["office"],
+        )
+
+    visit(PetitionerIn(name="钱某", id_number=REP_ID))
+    group = visit(
+        PetitionerIn(name="赵某", id_number=ZHAO_ID),
+        [PetitionerIn(name="钱某", id_number=REP_ID), PetitionerIn(name="孙某")],
+    )
+    assert [p.name for p in petitioners_in_order(group)] == ["赵某", "钱某", "孙某"]
+    page = client_as("office").get(f"/cases/{group.case_id}/receipt/?petition={group.pk}").content.decode()
+    assert page.index("赵某") < page.index("钱某") < page.index("孙某")

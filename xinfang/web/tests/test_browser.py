@@ -5,7 +5,6 @@ at an office PC's 1366×768 and a phone's 390×844).
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from xinfang.core.testing import PASSWORD, cast_ensure
+from xinfang.core.testing import PASSWORD
 from xinfang.demo.accounts import DEMO_ACCOUNTS
+from xinfang.web.tests.conftest import SIZES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,60 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # synchronous test set-up, which Django would otherwise refuse next to a running loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=zh-CN",
-]
-SIZES = {"pc": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which("chromium") or Path(CHROMIUM).exists(), (
-        "Debian's chromium is missing: run `make test`"
-    )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def town(transactional_db):
-    return cast_ensure()
-
-
-@pytest.fixture
-def page_for(browser, live_server, request):
-    """A fresh page at a size; every request it makes must stay on the server."""
-    contexts = []
-    outside = []
-
-    def make(size="pc"):
-        context = browser.new_context(viewport=SIZES[size], base_url=live_server.url, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: (
-                None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
-            ),
-        )
-        return page
-
-    yield make
-    for c in contexts:
-        c.close()
-    assert not outside, f"pages asked for something outside the server: {outside}"
+# The browser, `town` and `page_for` fixtures are in conftest.py, shared by every browser module
+# (one Playwright per session).
 
 
 def _shoot(request, page, name):

@@ -5,9 +5,7 @@ assigning with the 责任人 picker. `--screenshots` writes docs/screenshots/.""
 import pytest
 from django.utils import timezone
 
-# The browser, the live server's pages and the cast come from the first browser module's fixtures,
-# taken by name through `request` (importing them registers them here).
-from xinfang.web.tests.test_browser import _shoot, _sign_in, browser, page_for, town  # noqa: F401
+from xinfang.web.tests.test_browser import _shoot, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +19,8 @@ def no_sideways_scroll(page):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_office_registers_a_group_visit_and_prints_the_receipt(request, size):
-    cast, open_page = request.getfixturevalue("town"), request.getfixturevalue("page_for")
+def test_the_office_registers_a_group_visit_and_prints_the_receipt(town, page_for, request, size):
+    cast, open_page = town, page_for
     from xinfang.cases.models import Petition
 
     page = open_page(size)
@@ -74,8 +72,8 @@ def test_the_office_registers_a_group_visit_and_prints_the_receipt(request, size
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_office_assigns_with_the_picker_one_person_at_a_time(request, size):
-    cast, open_page = request.getfixturevalue("town"), request.getfixturevalue("page_for")
+def test_the_office_assigns_with_the_picker_one_person_at_a_time(town, page_for, request, size):
+    cast, open_page = town, page_for
     from xinfang.cases.models import Case
     from xinfang.cases.ownership import ownership_propose
     from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
