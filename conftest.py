@@ -113,3 +113,11 @@ def as_(cast):
         return c
 
     return make
+
+
+@pytest.fixture
+def town(transactional_db):
+    """The two towns and the cast, in a database the live server's threads can see."""
+    from xinfang.core.testing import cast_ensure
+
+    return cast_ensure()

@@ -172,6 +172,9 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xinfang_cache"}
     }
 XINFANG_QUERY_LIMIT = env_int("XINFANG_QUERY_LIMIT", 20)  # public look-ups per address per 10 minutes
+# Where petitioners reach the public progress page, printed on receipts and acceptance notices
+# (e.g. https://xf.example.gov.cn/query/). Empty: the address the clerk's browser used.
+XINFANG_PUBLIC_QUERY_URL = os.environ.get("XINFANG_PUBLIC_QUERY_URL", "").strip()
 
 # --- accounts and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

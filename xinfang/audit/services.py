@@ -30,6 +30,8 @@ def snapshot(obj: models.Model) -> dict:
     """Field values of an object as JSON-ready data, many-to-many included."""
     data = {}
     for f in obj._meta.concrete_fields:
+        if f.generated:  # derived by the database from fields that are recorded
+            continue
         data[f.attname] = _plain(f.value_from_object(obj))
     if obj.pk is not None:
         for f in obj._meta.many_to_many:

@@ -431,7 +431,12 @@ class CaseFilters(InSchema):
     view: Literal["all", "prominent", "resolved"] = Field(
         "all", description="all 全部、prominent 突出问题台账、resolved 已化解"
     )
-    q: str = Field("", max_length=60, description="编号、事项或信访人姓名包含")
+    q: str = Field(
+        "",
+        max_length=60,
+        description="编号、事项或信访人姓名包含；也可为信访人的身份证号（全号或后 4–6 位）、"
+        "电话号码（全号或后 4 位）。按身份证号或电话查找记入审计日志",
+    )
     state: str | None = Field(
         None, max_length=20, description="办理状态，或 open 表示在办（法定程序未完结或突出问题未化解）"
     )

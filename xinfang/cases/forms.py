@@ -10,9 +10,11 @@ from .choices import CaseState, Channel, Level, PetitionKind, Resolution
 from .imports import MAX_BYTES, MAX_PERSONS, NOT_XLSX
 from .models import Case
 from .numbering import case_number_normalize
+from .selectors import last_channel
 from .services import PetitionerIn
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
+REPRESENTATIVE_PLACEHOLDERS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号"}
 
 
 class PetitionForm(forms.Form):
@@ -113,6 +115,7 @@ class PetitionForm(forms.Form):
                 "phone": forms.CharField(label=f"第{i + 2}位代表：手机", max_length=20, required=False),
             }
             for part, field in row.items():
+                field.widget.attrs["placeholder"] = REPRESENTATIVE_PLACEHOLDERS[part]
                 self.fields[f"rep_{part}_{i}"] = field
             self.representative_rows.append([f"rep_{part}_{i}" for part in row])
         self.fields["village"].queryset = scope(Village.objects.all(), user)
@@ -134,6 +137,12 @@ class PetitionForm(forms.Form):
         self.fields["case"].help_text = hint
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("channel", last_channel(user=user))
+        # The matters are grouped by category (the group's label is the category's name); the page's
+        # script shows only the chosen category's group. The service checks the pair in any case.
+        self.fields["category"].widget.attrs["data-matters-for"] = "id_matter"
+        # A group's representatives: the page opens their table as soon as more than one person came.
+        self.fields["persons_count"].widget.attrs["data-opens"] = "representatives"
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -193,6 +202,9 @@ class PetitionForm(forms.Form):
                     widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
+# Says what the ledger's search box looks in (selectors.ledger: number, title, names, ID number, phone).
+SEARCH_PLACEHOLDER = "编号、事项、姓名、身份证号或手机号后四位"
+
 LEDGER_VIEWS = [("all", "全部事项"), ("prominent", "突出问题台账"), ("resolved", "已化解·防反弹")]
 FLAG_CHOICES = [
     ("", "全部标记"),
@@ -221,7 +233,12 @@ class CaseFilterForm(forms.Form):
     """The ledger's filters. The same names are the API's query parameters."""
 
     view = forms.ChoiceField(label="台账", choices=LEDGER_VIEWS, required=False)
-    q = forms.CharField(label="编号或事项", required=False, max_length=60)
+    q = forms.CharField(
+        label="查找",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": SEARCH_PLACEHOLDER, "title": SEARCH_PLACEHOLDER}),
+    )
     state = forms.ChoiceField(label="办理状态", required=False)
     resolution = forms.ChoiceField(
         label="化解状态", choices=[("", "全部化解状态"), *Resolution.choices], required=False

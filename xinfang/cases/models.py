@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Right
 
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.core.scoping import Scope, scope
@@ -154,6 +155,21 @@ class Petitioner(models.Model):
         verbose_name="所在网格",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # The last four characters of the ID number and of the phone, kept by the database itself (every
+    # insert, bulk ones included) and indexed: the ledger's search box finds a person by them, and a
+    # suffix match (LIKE '%1234') reads every row, while an equality on these reads a handful.
+    id_last4 = models.GeneratedField(
+        expression=Right("id_number", 4),
+        output_field=models.CharField(max_length=4),
+        db_persist=True,
+        verbose_name="身份证号后四位",
+    )
+    phone_last4 = models.GeneratedField(
+        expression=Right("phone", 4),
+        output_field=models.CharField(max_length=4),
+        db_persist=True,
+        verbose_name="手机号后四位",
+    )
 
     scope = Scope(
         town="town",
@@ -179,6 +195,11 @@ class Petitioner(models.Model):
                 condition=~models.Q(id_number=""),
                 name="petitioner_id_number_unique_per_town",
             )
+        ]
+        indexes = [
+            # Alone, not behind the town: the county searches across its towns.
+            models.Index(fields=["id_last4"], name="petitioner_id_last4"),
+            models.Index(fields=["phone_last4"], name="petitioner_phone_last4"),
         ]
 
     def __str__(self):

@@ -1,15 +1,18 @@
 """Reads of cases, always through the scoping function."""
 
 import datetime as dt
+import re
 
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils import timezone
 
+from xinfang.accounts.choices import Role
 from xinfang.core.scoping import get_scoped_or_404, scope
 
 from . import rules
-from .choices import OPEN_STATES, Resolution
-from .models import Case, Petition
+from .choices import OPEN_STATES, Channel, Resolution
+from .models import Case, Petition, Petitioner
 
 CANDIDATE_WEEKS = 8
 
@@ -50,7 +53,7 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     elif view == "resolved":
         cases = cases.filter(resolution=Resolution.RESOLVED)
     if q := filters.get("q"):
-        cases = cases.filter(Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q))
+        cases = cases.filter(_search_q(q, user))
     state = filters.get("state")
     if state == "open":
         cases = cases.filter(rules.in_hand_q(today))
@@ -77,6 +80,78 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
     return cases.order_by(*SORTS.get(filters.get("sort") or "-number", SORTS["-number"]))
 
 
+# What the search box takes for a person's numbers: a whole ID number (18 characters, or the old 15
+# digits), the last 4 to 6 of one, a whole phone number (mobile or landline), or a phone's last 4.
+_ID_FULL = re.compile(r"\d{17}[\dX]|\d{15}")
+_ID_TAIL = re.compile(r"\d{3,5}[\dX]")
+_PHONE_FULL = re.compile(r"(?:\+?86)?1\d{10}|0\d{9,11}")
+
+
+def search_kind(q: str) -> str:
+    """What a search term looks up among the petitioners' personal data: "id_number", "id_tail",
+    "phone" or "" (a case number, a title or a name only)."""
+    term = re.sub(r"[\s-]", "", q).upper()
+    if _ID_FULL.fullmatch(term):
+        return "id_number"
+    if _PHONE_FULL.fullmatch(term):
+        return "phone"
+    if _ID_TAIL.fullmatch(term):
+        return "id_tail"
+    return ""
+
+
+def _search_q(q: str, user) -> Q:
+    """The search box: a case's number, title or petitioners' names contain the term; a term of
+    digits also finds the cases of the petitioners whose ID number or phone is (or ends with) it.
+
+    People are found by an equality on an indexed column (the last four characters of the ID number
+    or phone, kept by the database), so a search reads a handful of petitioners however many there
+    are, and reaches their cases through their petitions. A whole ID number or phone number is
+    looked up only there: no case number or title holds one, and skipping the text match spares a
+    scan of every case."""
+    found = Q(number__contains=q) | Q(title__contains=q) | Q(petitioner_label__contains=q)
+    kind = search_kind(q)
+    if not kind:
+        return found
+    term = re.sub(r"[\s-]", "", q).upper()
+    # The cases found are scoped as always; this only keeps other towns' people out of the subquery.
+    people = Petitioner.objects.all()
+    if user.role != Role.COUNTY:
+        people = people.filter(town_id=user.town_id)
+    if kind == "id_number":
+        people = people.filter(id_last4=term[-4:], id_number=term)
+    elif kind == "phone":
+        people = people.filter(phone_last4=term[-4:], phone__contains=term[-11:])
+    else:
+        matches = Q(id_last4=term[-4:], id_number__endswith=term)
+        if len(term) == 4 and term.isdigit():
+            matches |= Q(phone_last4=term)
+        people = people.filter(matches)
+    petitions = Petition.petitioners.through.objects.filter(petitioner__in=people)
+    _search_audit(user, q, kind)
+    by_person = Q(pk__in=petitions.values("petition__case_id"))
+    return by_person if kind in ("id_number", "phone") else found | by_person
+
+
+SEARCH_KINDS = {"id_number": "身份证号", "phone": "电话号码", "id_tail": "身份证号或手机号后几位"}
+
+
+def _search_audit(user, q: str, kind: str) -> None:
+    """A search by ID number or phone reads personal data: one audit row, with the term masked (the
+    log must not become a second copy of the numbers it guards)."""
+    from xinfang.audit.choices import AuditEventType
+    from xinfang.audit.services import audit_record
+    from xinfang.core.masking import mask_id_number, mask_phone
+
+    term = re.sub(r"[\s-]", "", q).upper()
+    shown = {"id_number": mask_id_number, "phone": mask_phone}.get(kind, lambda t: t)(term)
+    audit_record(
+        event=AuditEventType.VIEW_PERSONAL_DATA,
+        user=user,
+        detail=f"按{SEARCH_KINDS[kind]}查找信访事项：{shown}",
+    )
+
+
 def rows_by_id(cases, ids: list[int], today: dt.date | None = None) -> list[Case]:
     """The cases of one page, in the page's order, each marked with its five-haves gaps and whether
     a milestone of its plan is overdue. Pages are cut on ids first, so the database sorts narrow
@@ -97,6 +172,39 @@ def rows_by_id(cases, ids: list[int], today: dt.date | None = None) -> list[Case
         c.concluded_unresolved = c.on_ledger and rules.concluded_unresolved(c)
         c.five_haves_gaps = five_haves_missing(c) if c.on_ledger else []
     return page
+
+
+EXPORT_CHUNK = 2000
+
+
+def ledger_for_export(cases, today: dt.date | None = None):
+    """The ledger's cases one by one for the Excel sheet, each with what the sheet adds to the page:
+    the first petition's channel and persons (`first_channel`, `first_persons`), the task force as a
+    line (`task_force_text`), the rebound measures (`rebound_text`) and the five-haves gaps of a
+    case on the prominent ledger (`five_haves_gaps`). The same few queries for 10 rows or 100,000:
+    the rows and their annotations in one query per chunk of EXPORT_CHUNK, the task forces in one
+    more per chunk."""
+    from django.db.models import OuterRef, Prefetch, Subquery
+
+    from xinfang.plans.models import CasePlan, TaskForceMember
+    from xinfang.plans.rules import five_haves_missing, is_prominent, with_five_haves
+
+    today = today or timezone.localdate()
+    first = Petition.objects.filter(case=OuterRef("pk")).order_by("received_at", "id")
+    rows = with_five_haves(cases).annotate(
+        first_channel=Subquery(first.values("channel")[:1]),
+        first_persons=Subquery(first.values("persons_count")[:1]),
+        rebound_text=Subquery(CasePlan.objects.filter(case=OuterRef("pk")).values("rebound_measures")[:1]),
+    )
+    members = TaskForceMember.objects.select_related("person").order_by("-is_leader", "order", "id")
+    rows = rows.prefetch_related(Prefetch("task_force", queryset=members, to_attr="task_force_members"))
+    for c in rows.iterator(chunk_size=EXPORT_CHUNK):
+        c.task_force_text = "、".join(
+            f"{m.person.name}（{m.role}）" if m.role else m.person.name for m in c.task_force_members
+        )
+        c.on_ledger = is_prominent(c, today)
+        c.five_haves_gaps = five_haves_missing(c) if c.on_ledger else []
+        yield c
 
 
 def ledger_page(cases, start: int, stop: int) -> list[Case]:
@@ -139,6 +247,26 @@ def repeat_candidates(*, user, id_number: str = "", village=None, category=None,
     return [(c, "本人既往事项") for c in own] + [(c, f"同村同类近{CANDIDATE_WEEKS}周事项") for c in recent]
 
 
+def last_channel(*, user) -> str:
+    """The channel of the last petition the clerk registered: the office mostly registers visits
+    and calls, one after another, and the form starts from the channel used last (来访 for a clerk
+    who has registered nothing yet). Kept by the petitions themselves, so it survives sign-outs."""
+    last = Petition.objects.filter(registered_by=user).order_by("-id").values_list("channel", flat=True)
+    return last.first() or Channel.VISIT
+
+
+def petition_for_receipt(*, user, case: Case, petition_id: int | None = None) -> Petition:
+    """The petition a registration receipt (登记回执) is printed for: the one named, or the case's
+    latest, in the user's scope."""
+    petitions = scope(Petition.objects.filter(case=case), user).prefetch_related("petitioners")
+    if petition_id is not None:
+        return get_scoped_or_404(petitions, user, pk=petition_id)
+    latest = petitions.order_by("-received_at", "-id").first()
+    if latest is None:
+        raise Http404("该事项没有可以打印回执的信访记录")
+    return latest
+
+
 def petitioner_history(*, user, case: Case) -> list[Case]:
     """The other cases of the persons who petitioned on this one, newest first."""
     link = Petition.petitioners.through.objects
@@ -150,14 +278,44 @@ def petitioner_history(*, user, case: Case) -> list[Case]:
 
 
 def assignment_choices(*, user) -> dict:
-    """What the assign form offers: departments, leaders and the town's people, all in scope."""
-    from xinfang.org.models import Department, Person
+    """What the assign form offers: departments, leaders and the town's people, all in scope; the
+    people also grouped by unit for the 责任人 picker (`people_groups`: [(unit, [person, …]), …],
+    each person once, under the first unit they belong to: the town's leaders, then each department
+    by its head, then each village by its party head, assigned cadre and residents on staff, then
+    the rest). A person's other units go with them as `units`, so that a search by either finds them."""
+    from xinfang.org.models import Department, Person, Village
 
-    people = scope(Person.objects.all(), user).order_by("-is_leader", "name")
+    people = list(scope(Person.objects.all(), user).order_by("-is_leader", "name"))
+    departments = list(scope(Department.objects.all(), user).order_by("order", "id"))
+    villages = list(scope(Village.objects.all(), user).order_by("order", "id"))
+    by_pk = {p.pk: p for p in people}
+    for p in people:
+        p.units = []
+    groups: list[tuple[str, list]] = [("镇党政负责人", [p for p in people if p.is_leader])]
+    for p in groups[0][1]:
+        p.units.append("镇党政负责人")
+    units = [(d.name, [d.head_id]) for d in departments]
+    for v in villages:
+        staff = [v.party_head_id, v.cadre_id] + [p.pk for p in people if p.village_id == v.pk]
+        units.append((v.name, staff))
+    placed = {p.pk for p in groups[0][1]}
+    for name, ids in units:
+        members = []
+        for pk in dict.fromkeys(i for i in ids if i in by_pk):
+            by_pk[pk].units.append(name)
+            if pk not in placed:
+                placed.add(pk)
+                members.append(by_pk[pk])
+        if members:
+            groups.append((name, members))
+    rest = [p for p in people if p.pk not in placed]
+    if rest:
+        groups.append(("其他人员", rest))
     return {
-        "departments": scope(Department.objects.all(), user).order_by("order"),
+        "departments": departments,
         "leaders": [p for p in people if p.is_leader],
         "people": people,
+        "people_groups": groups,
     }
 
 

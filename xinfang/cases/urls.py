@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner"),
     path("<int:pk>/actions/<slug:action>/", views.case_action, name="action"),
+    path("<int:pk>/receipt/", views.petition_receipt, name="receipt"),
     path("<int:pk>/documents/<slug:name>.docx", views.case_document, name="document"),
 ]

@@ -1,22 +1,26 @@
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.access import roles_required
+from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.scoping import scope
 
 from . import exports, rules, selectors
 from .choices import Decision, DeliveryWay, Rating, RatingStatus
-from .documents import DOCUMENTS, documents_available
+from .documents import DOCUMENTS, documents_available, petitioners_in_order
 from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
 from .models import Case, Petitioner
@@ -37,6 +41,7 @@ from .transitions import (
 SERVICE_FIELDS = {
     "petitioner.name": "name",
     "petitioner.id_number": "id_number",
+    "petitioner.phone": "phone",
     "petitioner.village": "village",
     "petitioner.update": "update_petitioner",
     "accused": "accused_persons",
@@ -156,7 +161,16 @@ def petition_new(request):
                     form.add_error(_service_field(form, field), problem)
         else:
             what = "重复信访，已并入" if petition.is_repeat else "已登记为新事项"
-            messages.success(request, f"{what} {petition.case.number}。")
+            receipt = reverse("cases:receipt", args=[petition.case_id]) + f"?petition={petition.pk}"
+            messages.success(
+                request,
+                format_html(
+                    '{} {}。<a class="alert-link" href="{}" target="_blank" rel="noopener">打印登记回执</a>',
+                    what,
+                    petition.case.number,
+                    receipt,
+                ),
+            )
             for warning in petition.warnings:
                 messages.warning(request, warning)
             if not scope(Case.objects.filter(pk=petition.case_id), request.user).exists():
@@ -283,13 +297,54 @@ def case_document(request, pk: int, name: str):
     if not has(case):
         messages.error(request, f"该事项还没有可以生成{label}的办理记录。")
         return redirect("cases:detail", pk=pk)
-    content = build(case)
+    content = build(case, query_url=public_query_url(request)) if name == "acceptance" else build(case)
     audit_record(event=AuditEventType.EXPORT, user=request.user, target=case, detail=f"生成{label}")
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     filename = quote(f"{label}-{case.number}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def public_query_url(request) -> str:
+    """The public progress page's address as petitioners reach it (XINFANG_PUBLIC_QUERY_URL, or
+    this server's)."""
+    return settings.XINFANG_PUBLIC_QUERY_URL or request.build_absolute_uri(reverse("public-query"))
+
+
+@roles_required(Role.OFFICE)
+def petition_receipt(request, pk: int):
+    """登记回执: a printable page the office hands a visitor (or posts to a letter writer): the case
+    number, the day, the channel, who petitioned (ID number and phone masked), the matter, the query
+    code and how to use it, and how to reach the office. Printing one is audited like a notice."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    petition_id = request.GET.get("petition", "")
+    petition = selectors.petition_for_receipt(
+        user=request.user,
+        case=case,
+        petition_id=int(petition_id) if petition_id.isdigit() and len(petition_id) < 19 else None,
+    )
+    audit_record(event=AuditEventType.EXPORT, user=request.user, target=case, detail="打印登记回执")
+    query_url = public_query_url(request)
+    response = render(
+        request,
+        "cases/receipt.html",
+        {
+            "case": case,
+            "petition": petition,
+            "petitioners": [
+                {"name": p.name, "id_number": mask_id_number(p.id_number), "phone": mask_phone(p.phone)}
+                for p in petitioners_in_order(petition)
+            ],
+            "query_url": query_url,
+            "query_link": f"{query_url}?code={petition.query_code}" if petition.query_code else "",
+            "town": case.town,
+            "clerk": request.user,
+            "printed_on": timezone.localdate(),
+        },
+    )
     response["Cache-Control"] = NO_STORE
     return response
 

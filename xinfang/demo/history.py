@@ -465,7 +465,7 @@ def _new(model, **values) -> _Row:
             {
                 f.attname: (now if getattr(f, "auto_now_add", False) else f.get_default())
                 for f in model._meta.concrete_fields
-                if not f.primary_key
+                if not f.primary_key and not f.generated
             },
             {f.name: f.attname for f in model._meta.concrete_fields if f.is_relation},
         )
@@ -604,7 +604,8 @@ _SPECS: dict = {}
 def _spec(model):
     """The model's columns other than the id, and how each value is written."""
     if model not in _SPECS:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        # Generated columns (a petitioner's search keys) are the database's to fill.
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
         adapters = {
             "DateTimeField": _stamper(),
             "DateField": _day_text if connection.vendor == "sqlite" else None,

@@ -13,7 +13,7 @@ from xinfang.accounts.choices import Role
 from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.choices import CaseEventType, PetitionKind
-from xinfang.cases.documents import chinese_date
+from xinfang.cases.documents import document_date
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.ownership import accused_of
 from xinfang.core.scoping import get_scoped_or_404
@@ -46,7 +46,7 @@ def requirements_for(case: Case, target: str, *, supporting: bool = False) -> st
         )
     objection = ""
     if case.objection_due:
-        objection = f"如认为该事项不属于你单位职责，请于{chinese_date(case.objection_due)}前提出交办异议。"
+        objection = f"如认为该事项不属于你单位职责，请于{document_date(case.objection_due)}前提出交办异议。"
     return (
         "条线办理：请你单位作为牵头部门，按照“属地管理、谁主管谁负责”的原则依法依规办理，"
         "落实化稳方案，在解决时限内作出处理意见并书面答复信访人，" + report + objection

@@ -31,6 +31,8 @@ class TownIn(Strict):
 class SettingsIn(Strict):
     collective_threshold: int = Field(5, ge=2, le=1000, title="集体访人数下限")
     max_representatives: int = Field(5, ge=1, le=100, title="推选代表人数上限")
+    office_phone: Phone = Field("", title="联席办联系电话")
+    office_address: str = Field("", max_length=100, title="联席办地址")
     basic_satisfied_counts: bool = Field(True, title="满意率计入基本满意")
     rating_window_days: int = Field(30, ge=1, le=365, title="评价期限")
     notice_ack_hours: int = Field(24, ge=1, le=720, title="交办单签收时限")

@@ -53,6 +53,10 @@ class Town(models.Model):
     is_demo = models.BooleanField("演示数据", default=False)
     collective_threshold = models.PositiveSmallIntegerField("集体访人数下限", default=5)
     max_representatives = models.PositiveSmallIntegerField("推选代表人数上限", default=5)
+    # Printed on the registration receipt (登记回执) and the acceptance notice: where a petitioner
+    # calls or comes to ask about the case.
+    office_phone = models.CharField("联席办联系电话", max_length=40, blank=True)
+    office_address = models.CharField("联席办地址", max_length=100, blank=True)
     basic_satisfied_counts = models.BooleanField("满意率计入“基本满意”", default=True)
     rating_window_days = models.PositiveSmallIntegerField("评价期限（日）", default=30)
     notice_ack_hours = models.PositiveSmallIntegerField("交办单签收时限（小时）", default=24)

@@ -6,7 +6,7 @@ import time_machine
 from docx import Document
 
 from xinfang.audit.models import AuditEvent
-from xinfang.cases.documents import chinese_date
+from xinfang.cases.documents import document_date
 from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
 from xinfang.cases.transitions import case_accept, case_not_accept
 
@@ -34,10 +34,11 @@ def _paragraphs(response) -> list[str]:
     return [p.text for p in Document(io.BytesIO(response.content)).paragraphs if p.text]
 
 
-def test_dates_are_written_in_chinese_numerals():
-    assert chinese_date(dt.date(2026, 10, 8)) == "二〇二六年十月八日"
-    assert chinese_date(dt.date(2026, 12, 31)) == "二〇二六年十二月三十一日"
-    assert chinese_date(dt.date(2027, 1, 20)) == "二〇二七年一月二十日"
+def test_dates_are_written_as_gb_t_9704_2012_writes_them():
+    # GB/T 9704-2012 7.3.5.1: Arabic numerals, the year in full, no 0 before a month or day
+    assert document_date(dt.date(2026, 10, 8)) == "2026年10月8日"
+    assert document_date(dt.date(2026, 12, 31)) == "2026年12月31日"
+    assert document_date(dt.date(2027, 1, 20)) == "2027年1月20日"
 
 
 def test_the_acceptance_notice_has_the_parts_of_an_official_document(client_as, cast, case):
@@ -49,9 +50,9 @@ def test_the_acceptance_notice_has_the_parts_of_an_official_document(client_as, 
     assert text[0] == "信访事项受理告知书"
     assert text[1] == case.number
     assert text[2] == "赵某某："
-    assert "二〇二六年八月三日反映的“宅基地边界纠纷”信访事项收悉" in text[3]
-    assert "办理期限至二〇二六年十月八日" in text[4]  # 60 days end in the holiday: 8 October
-    assert text[-2:] == ["分界镇信访工作联席会议办公室", "二〇二六年八月四日"]
+    assert "2026年8月3日反映的“宅基地边界纠纷”信访事项收悉" in text[3]
+    assert "办理期限至2026年10月8日" in text[4]  # 60 days end in the holiday: 8 October
+    assert text[-2:] == ["分界镇信访工作联席会议办公室", "2026年8月4日"]
     assert AuditEvent.objects.filter(event="export", target_id=str(case.pk), detail="生成受理告知书").exists()
 
 
@@ -100,10 +101,10 @@ def test_the_extension_notice_names_the_days_the_approver_and_the_new_limit(clie
     text = _paragraphs(client_as("office").get(f"/cases/{case.pk}/documents/extension.docx"))
     assert text[0] == "信访事项延期办理告知书"
     assert text[1] == case.number and text[2] == "赵某某："
-    assert "本机关已于二〇二六年八月四日受理" in text[3]
+    assert "本机关已于2026年8月4日受理" in text[3]
     # accepted 4 August: 60 + 20 days is 23 October.
-    assert "因需委托第三方测绘，经王局长批准" in text[4] and "延长至二〇二六年十月二十三日" in text[4]
-    assert text[-1] == "二〇二六年九月十日"
+    assert "因需委托第三方测绘，经王局长批准" in text[4] and "延长至2026年10月23日" in text[4]
+    assert text[-1] == "2026年9月10日"
 
 
 def test_the_written_opinion_has_request_facts_decision_basis_and_remedy(client_as, cast, case):
@@ -117,13 +118,13 @@ def test_the_written_opinion_has_request_facts_decision_basis_and_remedy(client_
     assert "三十日内" not in text[7] and "30日内" in text[7] and "申请复查" in text[7]
     # Printed before it is handed over: the window's end depends on the day the petitioner gets it.
     assert "期限至" not in text[7]
-    assert text[-2:] == [cast["dept1"].department.name, "二〇二六年十月二十日"]
+    assert text[-2:] == [cast["dept1"].department.name, "2026年10月20日"]
     from xinfang.cases.transitions import case_deliver
 
     with time_machine.travel(dt.datetime(2026, 10, 22, 10, tzinfo=SHANGHAI), tick=False):
         case_deliver(case_id=case.pk, acting_user=cast["office"], on=dt.date(2026, 10, 21), way="post")
     text = _paragraphs(client_as("office").get(f"/cases/{case.pk}/documents/opinion.docx"))
-    assert "期限至二〇二六年十一月二十日" in text[7]  # received 21 October, 30 days
+    assert "期限至2026年11月20日" in text[7]  # received 21 October, 30 days
 
 
 def test_the_case_page_offers_the_documents_the_case_has(client_as, cast, case):
@@ -132,3 +133,44 @@ def test_the_case_page_offers_the_documents_the_case_has(client_as, cast, case):
     for name in ("acceptance", "extension", "opinion"):
         assert f"/documents/{name}.docx" in page
     assert "non-acceptance.docx" not in page
+
+
+def test_the_notice_follows_gb_t_9704_for_page_numbers_date_and_seal(client_as, cast, case):
+    from docx.shared import Pt
+
+    from xinfang.notices.tests.test_document import assert_page_numbers
+
+    with time_machine.travel(dt.datetime(2026, 8, 4, 10, tzinfo=SHANGHAI), tick=False):
+        case_accept(case_id=case.pk, acting_user=cast["office"])
+        response = client_as("office").get(f"/cases/{case.pk}/documents/acceptance.docx")
+    doc = Document(io.BytesIO(response.content))
+    assert_page_numbers(doc)
+    paragraphs = doc.paragraphs
+    unit, date = paragraphs[-2], paragraphs[-1]
+    assert date.text == "2026年8月4日"
+    assert date.paragraph_format.right_indent == Pt(64)  # 右空四字 (四个三号字)
+    # the unit centred over the date: 15 characters against 4 characters and 6 digits
+    unit_width, date_width = 15 * 16, 4 * 16 + 6 * 8
+    assert unit.paragraph_format.right_indent == Pt(max(0, 64 + (date_width - unit_width) / 2))
+    # two empty lines between the body and the unit: the seal's room
+    assert [p.text for p in paragraphs[-4:-2]] == ["", ""] and paragraphs[-5].text == "特此告知。"
+
+
+def test_a_collective_visits_notice_is_addressed_to_every_petitioner(client_as, cast):
+    with time_machine.travel(dt.datetime(2026, 8, 3, 10, tzinfo=SHANGHAI), tick=False):
+        group = petition_register(
+            data=PetitionIn(
+                channel="visit",
+                received_at=dt.datetime(2026, 8, 3, 9, tzinfo=SHANGHAI),
+                petitioner=PetitionerIn(name="赵某某", village=cast["village1"].village),
+                representatives=[PetitionerIn(name=n) for n in ("钱某某", "孙某某", "李某某", "周某某")],
+                persons_count=6,
+                title="村道改线补偿",
+                content="请求补偿。",
+            ),
+            acting_user=cast["office"],
+        ).case
+    with time_machine.travel(dt.datetime(2026, 8, 4, 10, tzinfo=SHANGHAI), tick=False):
+        case_accept(case_id=group.pk, acting_user=cast["office"])
+        text = _paragraphs(client_as("office").get(f"/cases/{group.pk}/documents/acceptance.docx"))
+    assert text[2] == "赵某某、钱某某、孙某某、李某某、周某某："

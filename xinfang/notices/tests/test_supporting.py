@@ -104,8 +104,8 @@ def test_the_word_notice_says_supporting_and_names_the_lead(client, cast, assign
     assert text[1] == f"{assigned_by_the_rules.number}（配合）"
     assert text[2] == "镇综合执法局："
     assert text[3] == "根据双向交办的要求，现将下列信访事项交你单位配合镇建设和生态环境局办理。"
-    assert "五、配合部门：辖区自然资源和规划部门、镇综合执法局、镇农业农村局、辖区市场监管部门。" in text
-    assert any(t.startswith("八、办理要求：配合办理：") for t in text)
+    assert "六、配合部门：辖区自然资源和规划部门、镇综合执法局、镇农业农村局、辖区市场监管部门。" in text
+    assert any(t.startswith("九、办理要求（配合办理）：请你单位作为配合部门") for t in text)
 
 
 def test_the_office_sees_the_supporting_notices_on_the_case_page(client_as, cast, assigned_by_the_rules):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from xinfang.core.testing import PASSWORD, cast_ensure
+from xinfang.core.testing import PASSWORD
 from xinfang.demo.accounts import DEMO_ACCOUNTS
 from xinfang.web.tests.browsing import SIZES
 
@@ -25,9 +25,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
-@pytest.fixture
-def town(transactional_db):
-    return cast_ensure()
+# The browser, `town` and `page_for` fixtures are in the root conftest.py, shared by every app's
+# browser tests (one Playwright per session).
 
 
 def _shoot(request, page, name):
