@@ -25,6 +25,7 @@ from . import rules
 from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind, Resolution
 from .models import Case, CaseEvent, Petition, Petitioner
 from .numbering import case_number_allocate
+from .signals import petition_registered
 
 QUERY_CODE_CHANNELS = {Channel.LETTER, Channel.VISIT}
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -476,6 +477,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     link = Petition.petitioners.through
     ordered = list({p.pk: p for p in people}.values())
     link.objects.bulk_create([link(petition=petition, petitioner=p) for p in ordered])
+    petition_registered.send(sender=Petition, petition=petition, petitioner_ids=[p.pk for p in ordered])
     event_data = {
         "petition": petition.pk,
         "channel": data.channel,
