@@ -87,6 +87,13 @@ INSTALLED_APPS = [
     "xinfang.plans",
     "xinfang.alerts",
     "xinfang.stability",
+    "xinfang.warnings",
+    "xinfang.screening",
+    "xinfang.meetings",
+    "xinfang.supervision",
+    "xinfang.metrics",
+    "xinfang.scoring",
+    "xinfang.reports",
     "xinfang.demo",
 ]
 
