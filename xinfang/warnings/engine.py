@@ -97,10 +97,10 @@ class Directory:
 def _default_url(f: Finding) -> str:
     if f.url:
         return f.url
-    if f.case_id:
-        return f"/cases/{f.case_id}/"
     if f.key_person_id:
         return f"/stability/key-persons/{f.key_person_id}/"
+    if f.case_id:
+        return f"/cases/{f.case_id}/"
     return ""
 
 
