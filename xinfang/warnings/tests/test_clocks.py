@@ -40,14 +40,14 @@ def test_a_town_with_two_percentages_has_yellow_then_orange():
     assert clock_stage(D(2026, 5, 1), D(2026, 5, 1), D(2026, 5, 2), [50])[:2] == ("overdue", "red")
 
 
-def _handling_case(cast, accepted=D(2026, 5, 1), due=D(2026, 6, 30)):
+def _handling_case(cast):
     with at("2026-05-01 09:00"):
         petition = register(cast, name="时限某")
     case = petition.case
     Case.objects.filter(pk=case.pk).update(
         state="handling",
-        accepted_on=accepted,
-        handling_due=due,
+        accepted_on=D(2026, 5, 1),
+        handling_due=D(2026, 6, 30),
         lead_department=cast["dept1"].department,
         lead_leader=cast["leader1"].person,
     )
