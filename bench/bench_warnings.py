@@ -52,9 +52,8 @@ def main() -> None:
     for run in ("首次扫描", "再次扫描（幂等）"):
         result = warnings_scan()
         print(f"{run}：{result.summary()}")
-    print(
-        f"预警共 {Warning.objects.count():,} 条，站内消息 {Alert.objects.filter(warning__isnull=False).count():,} 条"
-    )
+    inbox = Alert.objects.filter(warning__isnull=False).count()
+    print(f"预警共 {Warning.objects.count():,} 条，站内消息 {inbox:,} 条")
 
 
 if __name__ == "__main__":

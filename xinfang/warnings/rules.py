@@ -9,7 +9,8 @@ import datetime as dt
 import math
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from xinfang.accounts.choices import Role
@@ -24,6 +25,7 @@ from xinfang.stability.choices import ALARMING, KEPT, FoundStatus, KeyPersonStat
 from xinfang.stability.models import KeyPerson, KeyPersonKeeper, ProtectionPeriod, StayCheck
 
 from .choices import Level
+from .models import Warning
 from .registry import Finding, event_rule, params_for, rule
 
 R = Role
@@ -116,28 +118,18 @@ def _day(value) -> dt.date | None:
     return value
 
 
-def _responsible(town, running: Q) -> dict[int, list[int]]:
-    """The 责任人 of the cases whose clock runs, in one query."""
+def _responsible(case_ids) -> dict[int, list[int]]:
+    """The 责任人 of the cases a rule found, a few hundred ids a query."""
     through = Case.responsible_persons.through
     out = defaultdict(list)
-    rows = through.objects.filter(case_filter_prefixed(running), case__town=town).values_list(
-        "case_id", "person_id"
-    )
-    for case_id, person_id in rows:
-        out[case_id].append(person_id)
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), 900):
+        rows = through.objects.filter(case_id__in=ids[start : start + 900]).values_list(
+            "case_id", "person_id"
+        )
+        for case_id, person_id in rows:
+            out[case_id].append(person_id)
     return out
-
-
-def case_filter_prefixed(q: Q, prefix: str = "case__") -> Q:
-    """The same filter on a related model's `case`."""
-    new = Q()
-    new.connector, new.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            new.children.append(case_filter_prefixed(child, prefix))
-        else:
-            new.children.append((prefix + child[0], child[1]))
-    return new
 
 
 def _clock_text(number, title, name, due, stage, used, today) -> str:
@@ -147,14 +139,29 @@ def _clock_text(number, title, name, due, stage, used, today) -> str:
     return f"{number}“{title}”{name}期限 {due:%Y-%m-%d}，时限已用去 {used}%（剩 {left} 天），请抓紧办理。"
 
 
+def _told_overdue(subject_prefix: str, subject_suffix: str, due_field: str):
+    """EXISTS: the clock's overdue warning for its present deadline is stored already. Most clocks of
+    a big town are long overdue; a second scan leaves them in the database instead of reading them
+    (the unique index on rule, subject and state answers it)."""
+    subject = Concat(Value(subject_prefix), Cast("pk", CharField()), Value(subject_suffix))
+    state = Concat(Cast(due_field, CharField()), Value(":overdue"))
+    return Exists(
+        Warning.objects.filter(rule="case_clock", subject=OuterRef("_subject"), state=OuterRef("_state"))
+    ), {"_subject": subject, "_state": state}
+
+
 @rule("case_clock", "办理时限预警", level=Level.YELLOW, roles=(R.OFFICE, R.DEPARTMENT, R.VILLAGE))
 def case_clocks(town, now):
     today = _today(now)
     percents = percents_of(town)
     for clock, name, running, start_field, due_field in CASE_CLOCKS:
-        cases = Case.objects.filter(running, town=town)
-        responsible = _responsible(town, running)
-        rows = cases.values_list(
+        told, names = _told_overdue("case:", f":{clock}", due_field)
+        cases = (
+            Case.objects.filter(running, town=town)
+            .annotate(**names)
+            .exclude(Q(**{f"{due_field}__lt": today}) & told)
+        )
+        rows = cases.order_by().values_list(
             "pk",
             "number",
             "title",
@@ -164,6 +171,7 @@ def case_clocks(town, now):
             start_field,
             due_field,
         )
+        found_rows = []
         for pk, number, title, village_id, department_id, leader_id, start, due in rows.iterator(
             chunk_size=5000
         ):
@@ -171,9 +179,10 @@ def case_clocks(town, now):
             if start is None or due is None:
                 continue
             found = clock_stage(start, due, today, percents)
-            if found is None:
-                continue
-            stage, level, used = found
+            if found is not None:
+                found_rows.append((pk, number, title, village_id, department_id, leader_id, due, found))
+        responsible = _responsible(r[0] for r in found_rows)
+        for pk, number, title, village_id, department_id, leader_id, due, (stage, level, used) in found_rows:
             yield Finding(
                 subject=f"case:{pk}:{clock}",
                 state=f"{due:%Y-%m-%d}:{stage}",
@@ -185,8 +194,12 @@ def case_clocks(town, now):
                 person_ids=tuple(p for p in [leader_id, *responsible.get(pk, [])] if p),
             )
     # 工作节点 of the plans (化稳方案): each milestone a clock from the day it was set to its date.
-    milestones = Milestone.objects.filter(
-        case__town=town, done_on__isnull=True, case__resolution__in=UNRESOLVED
+    told, names = _told_overdue("milestone:", "", "due_on")
+    milestones = (
+        Milestone.objects.filter(case__town=town, done_on__isnull=True, case__resolution__in=UNRESOLVED)
+        .annotate(**names)
+        .exclude(Q(due_on__lt=today) & told)
+        .order_by()
     ).values_list(
         "pk",
         "title",
@@ -249,44 +262,59 @@ def group_forming(town, now):
     p = params_for(town, "group_forming")
     count, days = int(p["count"]), int(p["days"])
     period = _today(now).toordinal() // days
-    recent = Petition.objects.filter(
-        case__town=town, received_at__gt=now - dt.timedelta(days=days), received_at__lte=now
+    # The window's petitions first, from the petitions alone (their time has no index to join on),
+    # then their cases' village, category and matter: two small reads instead of a join over all.
+    recent = list(
+        Petition.objects.filter(received_at__gt=now - dt.timedelta(days=days), received_at__lte=now)
+        .order_by()
+        .values_list("case_id", flat=True)
     )
+    cases = {}
+    ids = sorted(set(recent))
+    for start in range(0, len(ids), 900):
+        for pk, village, category, matter in (
+            Case.objects.filter(town=town, pk__in=ids[start : start + 900])
+            .order_by()
+            .values_list("pk", "village_id", "category_id", "matter")
+        ):
+            cases[pk] = (village, category, matter)
+    by_village = defaultdict(lambda: [0, set()])
+    by_matter = defaultdict(lambda: [0, set(), set()])
+    for case_id in recent:
+        if case_id not in cases:
+            continue  # another town's
+        village, category, matter = cases[case_id]
+        if village and category:
+            group = by_village[(village, category)]
+            group[0] += 1
+            group[1].add(case_id)
+        if matter:
+            group = by_matter[(category, matter)]
+            group[0] += 1
+            group[1].add(case_id)
+            group[2].add(village)
     villages = dict(Village.objects.filter(town=town).values_list("pk", "name"))
     categories = dict(Category.objects.filter(town=town).values_list("pk", "name"))
-    by_village = (
-        recent.filter(case__village__isnull=False, case__category__isnull=False)
-        .values("case__village_id", "case__category_id")
-        .annotate(n=Count("id"), cases=Count("case", distinct=True))
-        .filter(n__gte=count)
-    )
-    for row in by_village:
-        v, c = row["case__village_id"], row["case__category_id"]
+    for (v, c), (n, in_cases) in sorted(by_village.items()):
+        if n < count:
+            continue
         yield Finding(
             subject=f"group:village:{v}:category:{c}",
             state=f"p{period}",
             text=f"{villages.get(v, '')}近 {days} 日“{categories.get(c, '')}”类信访 "
-            f"{row['n']} 次（{row['cases']} 件），"
-            "有群体动向，请研判并提前化解。",
+            f"{n} 次（{len(in_cases)} 件），有群体动向，请研判并提前化解。",
             village_id=v,
             url=f"/cases/?village={v}",
         )
-    by_matter = (
-        recent.exclude(case__matter="")
-        .values("case__category_id", "case__matter")
-        .annotate(
-            n=Count("id"), cases=Count("case", distinct=True), villages=Count("case__village", distinct=True)
-        )
-        .filter(n__gte=count, villages__gte=2)
-    )
-    for row in by_matter:
-        c, matter = row["case__category_id"], row["case__matter"]
+    for (c, matter), (n, in_cases, in_villages) in sorted(by_matter.items(), key=lambda kv: str(kv[0])):
+        in_villages.discard(None)
+        if n < count or len(in_villages) < 2:
+            continue
         yield Finding(
             subject=f"group:matter:{c}:{matter}"[:120],
             state=f"p{period}",
-            text=f"近 {days} 日“{matter}”事项信访 {row['n']} 次"
-            f"（{row['cases']} 件，涉及 {row['villages']} 个村（居）），"
-            "有群体动向，请研判并提前化解。",
+            text=f"近 {days} 日“{matter}”事项信访 {n} 次"
+            f"（{len(in_cases)} 件，涉及 {len(in_villages)} 个村（居）），有群体动向，请研判并提前化解。",
         )
 
 
