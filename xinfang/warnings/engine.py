@@ -252,9 +252,12 @@ def warnings_scan(
             if not setting_for(town, key).enabled:
                 continue
             try:
-                findings = list(rule.scan(town, now))
-                directory = directory or Directory(town)
-                new = findings_store(town, key, findings, now=now, directory=directory)
+                # A savepoint each: a rule that fails (a database error too) leaves the others, and an
+                # outer transaction, usable.
+                with transaction.atomic():
+                    findings = list(rule.scan(town, now))
+                    directory = directory or Directory(town)
+                    new = findings_store(town, key, findings, now=now, directory=directory)
             except Exception:
                 log.exception("warning rule %s failed for town %s", key, town.pk)
                 result.failed.append(key)
