@@ -447,8 +447,12 @@ def key_persons_lost(town, now):
     level=Level.YELLOW,
     roles=(R.VILLAGE,),
     cadence="evening",
+    from_hour=20,
 )
 def key_persons_contacts_short(town, now):
+    """At the end of the day only (from `from_hour`, Beijing time): in the morning nobody has been met yet."""
+    if timezone.localtime(now).hour < int(params_for(town, "key_person_contacts_short")["from_hour"]):
+        return
     day = _today(now)
     kept = KeyPerson.objects.filter(town=town, status__in=KEPT).select_related("petitioner")
     short = [s for s in stability_selectors.standings(kept, day) if s.short]

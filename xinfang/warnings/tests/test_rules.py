@@ -197,6 +197,9 @@ def test_contacts_short_is_told_in_the_evening_scan_yellow_or_orange_in_a_period
         kp = make_key_person("未见某")
         scan(cadence="often")
     assert _only("key_person_contacts_short") == []  # not an often rule
+    with at("2026-05-04 19:00"):
+        scan()
+    assert _only("key_person_contacts_short") == []  # the day is not over: from 20:00
     with at("2026-05-04 20:00"):
         scan(cadence="evening")
     [w] = _only("key_person_contacts_short")
