@@ -76,6 +76,9 @@ def test_the_handling_clock_warns_once_per_stage_to_the_office_the_unit_the_vill
         new = now[len(seen) :]
         assert [w.level for w in new] == ([level] if level else []), moment
         seen = now
+    # Overdue and told: the scan does not even read the case again (the EXISTS on the stored warning).
+    with at("2026-07-06 10:00"):
+        assert scan(rules={"case_clock"}).found == 0
     red = seen[-1]
     assert red.state == "2026-06-30:overdue" and "超期 1 天" in red.text and case.number in red.text
     assert inbox_of(red) == {"office", "dept1", "village1", "leader1"}
