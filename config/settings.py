@@ -294,6 +294,18 @@ XINFANG_ATTACHMENT_TYPES = [
 ]
 XINFANG_ATTACHMENT_MAX_MB = env_int("XINFANG_ATTACHMENT_MAX_MB", 20)
 
+# 预警 channels beyond the inbox: an SMS gateway and a government chat bot's webhook, each a URL and a
+# secret (the JSON body is signed with HMAC-SHA256). Unset: that channel is off.
+XINFANG_SMS_URL = os.environ.get("XINFANG_SMS_URL", "").strip()
+XINFANG_SMS_SECRET = os.environ.get("XINFANG_SMS_SECRET", "")
+XINFANG_WEBHOOK_URL = os.environ.get("XINFANG_WEBHOOK_URL", "").strip()
+XINFANG_WEBHOOK_SECRET = os.environ.get("XINFANG_WEBHOOK_SECRET", "")
+# Seconds to wait before each retry: three attempts in all by default.
+XINFANG_DELIVERY_BACKOFF = [
+    float(x) for x in os.environ.get("XINFANG_DELIVERY_BACKOFF", "5,30").split(",") if x.strip()
+]
+XINFANG_DELIVERY_TIMEOUT = env_int("XINFANG_DELIVERY_TIMEOUT", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

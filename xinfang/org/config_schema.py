@@ -161,6 +161,26 @@ class StabilityIn(Strict):
     follow_up_times: int = Field(6, ge=1, le=36, title="回访次数")
 
 
+WarningLevel = Literal["blue", "yellow", "orange", "red"]
+WarningRole = Literal["office", "leader", "department", "village", "grid", "supervisor"]
+ParamValue = int | float | str | bool | list[int | str]
+
+
+class WarningRuleIn(Strict):
+    enabled: bool = Field(True, title="启用")
+    # None: the rule's own level (a clock rule's level follows the percentage reached).
+    level: WarningLevel | None = Field(None, title="等级")
+    roles: list[WarningRole] | None = Field(None, title="推送角色")
+    params: dict[Code, ParamValue] = Field(default_factory=dict, title="参数")
+
+
+class WarningsIn(Strict):
+    sms_from_level: WarningLevel | Literal["none"] = Field("orange", title="短信推送起始等级")
+    webhook_from_level: WarningLevel | Literal["none"] = Field("yellow", title="政务群机器人推送起始等级")
+    # Rule codes are checked by the warning engine (the rules live above this app).
+    rules: dict[Code, WarningRuleIn] = Field(default_factory=dict, title="预警规则")
+
+
 class TownConfig(Strict):
     town: TownIn = Field(title="镇")
     settings: SettingsIn = Field(default_factory=SettingsIn, title="参数")
@@ -173,3 +193,4 @@ class TownConfig(Strict):
     cadences: list[CadenceIn] = Field(default_factory=list, title="会议与报告频次")
     ownership: OwnershipIn = Field(default_factory=OwnershipIn, title="包案规则")
     stability: StabilityIn = Field(default_factory=StabilityIn, title="稳控参数")
+    warnings: WarningsIn = Field(default_factory=WarningsIn, title="预警")

@@ -88,6 +88,8 @@ class Town(models.Model):
     )
     # Key persons' risk levels and contact rules, protection periods' contacts, follow-up schedule.
     stability = models.JSONField("稳控参数", default=stability_default, blank=True)
+    # 预警: which rules run, at what level, told to which roles, with what parameters (warnings).
+    warnings = models.JSONField("预警设置", default=dict, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 
     scope = Scope(town="", roles=frozenset(Role.values))

@@ -90,6 +90,13 @@ PAGES = {
     "alerts:inbox": ("list", "/alerts/"),
     "alerts:open": ("exempt", "a POST on one's own alert: alerts/tests checks another user's answers 404"),
     "alerts:read-all": ("exempt", "a POST that marks only one's own alerts: alerts/tests"),
+    "warnings:board": ("list", "/warnings/"),
+    "warnings:detail": (
+        "exempt",
+        "a page per warning: warnings/tests/test_access checks other villages and towns get 404",
+    ),
+    "warnings:ack": ("exempt", "a POST per warning: warnings/tests/test_access"),
+    "warnings:handle": ("exempt", "a POST per warning: warnings/tests/test_access"),
     "stability:key-persons": ("list", "/stability/key-persons/?status="),
     "stability:key-person-new": ("list", "/stability/key-persons/new/"),
     "stability:key-person": (
@@ -351,6 +358,11 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/milestones/{milestone_id}/done",  # a POST: plans/tests/test_api
         "/api/v1/alerts",  # each user's own: alerts/tests checks nobody reads another's
         "/api/v1/alerts/{alert_id}/read",  # a POST: alerts/tests, another user's alert answers 404
+        # 预警: warnings/tests/test_access checks each user sees only their own, others' answer 404
+        "/api/v1/warnings",
+        "/api/v1/warnings/{warning_id}",
+        "/api/v1/warnings/{warning_id}/ack",  # a POST
+        "/api/v1/warnings/{warning_id}/handle",  # a POST
         # 稳控: stability/tests/test_scope checks each reader against each key person and list
         "/api/v1/petitioners",
         "/api/v1/key-persons",

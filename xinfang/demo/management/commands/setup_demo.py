@@ -49,3 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
             )
+        from xinfang.demo.warnings import warnings_demo
+
+        made = warnings_demo(town=town, users=users)
+        self.stdout.write(f"预警扫描：新增 {made['new']} 条，演示镇共有预警 {made['total']} 条。")
