@@ -233,7 +233,9 @@ THREAT_TERMS_DEFAULT = {
 
 def _threat_patterns_default() -> list["ThreatPatternIn"]:
     return [
-        ThreatPatternIn(kind="越级进京赴省", regex=r"要(去|到|上)(北京|省里|省城|南京)(上访|告|反映|讨说法)?"),
+        ThreatPatternIn(
+            kind="越级进京赴省", regex=r"要(去|到|上)(北京|省里|省城|南京)(上访|告|反映|讨说法)?"
+        ),
         ThreatPatternIn(
             kind="缠访闹访",
             regex=r"不(解决|处理|答复|赔偿|给说法|给个说法|落实)[^，。！？；]{0,8}?(就|便|只能|只好)"
