@@ -380,7 +380,8 @@ DESK_SIZE = 50
 
 
 def desk(*, user, today: dt.date | None = None) -> dict:
-    """The open cases a leader owns, or a village's, or a department leads: nearest deadline first."""
+    """The open cases a leader owns, or a village's, or a department leads: threats (扬言) first,
+    then nearest deadline first."""
     from xinfang.accounts.choices import Role
 
     today = today or timezone.localdate()
@@ -392,7 +393,8 @@ def desk(*, user, today: dt.date | None = None) -> dict:
             Q(lead_department_id=user.department_id) | Q(supporting_departments=user.department_id)
         )
         cases = cases.distinct()
-    ordered = cases.order_by(F("due_on").asc(nulls_last=True), "-year", "-seq")
+    # 扬言事项立即办理: a threat case comes before every deadline.
+    ordered = cases.order_by("-has_threat", F("due_on").asc(nulls_last=True), "-year", "-seq")
     return {
         "cases": rows_by_id(cases, list(ordered.values_list("pk", flat=True)[:DESK_SIZE])),
         "count": cases.count(),

@@ -29,9 +29,13 @@ handful of rules of Chinese that decide whether a phrase is the petitioner's own
    sentence, up to the candidate's, turns back to the petitioner: it starts with 我 / 我们 / 本人 /
    信访人 …, or is a condition (如果, 要是, 再不, 否则 …): "听说有人去北京上访解决了，如果不解决
    我也去北京" fires.
-6. Quotations. Text in 《》 is a title and never fires. Text in “”「」‘’『』 fires only if it is
-   the petitioner's: a quotation introduced by another speaker ("他说‘要去北京’", "村干部讲：“…”")
-   or followed by one ("“…”，有人说") does not. A record written by a clerk about the petitioner in
+6. The past. What the petitioner did before is a fact of the file (the skip-level rules count it),
+   not a threat: a past time before the candidate in its clause (去年, 上次, 曾经 …) or 过 right
+   after it ("去年去省里反映过", "到北京上访过").
+7. Quotations. Text in 《》 is a title and never fires, nor does a term quoted on its own (a word
+   named: "“跳楼”这种话"). Text in “”「」‘’『』 fires only if it is the petitioner's: a quotation
+   introduced by another speaker ("他说‘要去北京’", "村干部讲：“…”") or followed by one ("“…”，
+   有人说") does not. A record written by a clerk about the petitioner in
    the third person (信访人, 来访人 …) uses 他 / 她 for the petitioner, so in such a text 他说 / 她说
    are the petitioner's words and are neither a reported-speech cue nor another speaker.
 
@@ -49,7 +53,7 @@ CLAUSE_END = "，,：:"
 QUOTE_PAIRS = {"“": "”", "「": "」", "‘": "’", "『": "』", '"': '"', "《": "》"}
 TITLE_OPEN = "《"
 
-# Masked before negation cues are looked for: they affirm rather than deny.
+# Masked before negation cues are looked for: they affirm rather than deny, or deny something else.
 DOUBLE_NEGATIONS = (
     "不得不",
     "不能不",
@@ -73,10 +77,27 @@ DOUBLE_NEGATIONS = (
     "不顾一切",
     "不管三七二十一",
     "不怕",
+    # 不 in words that deny nothing the petitioner intends.
+    "大不了",
+    "不如",
+    "要不然",
+    "不然",
+    "不管",
+    "不论",
+    "不停",
+    "不断",
+    "不少",
+    "不止",
+    "不仅",
+    "不光",
 )
 _DOUBLE_NEGATION = re.compile("|".join(sorted(map(re.escape, DOUBLE_NEGATIONS), key=len, reverse=True)))
 # A candidate right before these is insisted on, whatever came before it.
 _EMPHATIC_AFTER = re.compile(r"^[^，,。！？；]{0,3}?(不行|不可|不罢休|没完|到底)")
+# What happened before is a fact of the file, not a threat: a time in the past before the candidate
+# in its clause ("去年去省里反映过"), or 过 right after it.
+_PAST_BEFORE = re.compile(r"去年|前年|上个?月|上次|上回|那次|那年|当年|早些年|前些年|以前|之前|曾经|曾")
+_PAST_AFTER = re.compile(r"^[^，,。！？；]{0,4}?过(?!分|去|来|不|年|节|日)")
 # Characters of a cue that make it one of intention, reaching to the end of its clause.
 INTENT_CHARS = set("会再想打算准备保证承诺绝决非意至")
 # What may stand between a near cue and the phrase it denies.
@@ -178,7 +199,7 @@ def detect_threats(text: str, lexicon: Lexicon) -> list[Hit]:
         return []
     text = text[:MAX_TEXT]
     clerk_record = bool(_PETITIONER_THIRD_PERSON.search(text))
-    quotes = _quotes(text, clerk_record)
+    quotes = _quotes(text, clerk_record, lexicon)
     hits = []
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
@@ -197,6 +218,8 @@ def detect_threats(text: str, lexicon: Lexicon) -> list[Hit]:
             if _reported(sentence, start, reported, clauses):
                 continue
             if _negated(sentence, masked, start, end, clauses, lexicon):
+                continue
+            if _past(sentence, start, end, clauses):
                 continue
             hits.append(Hit(sentence[start:end], kind, s_start + start, s_start + end, sentence, s_start))
     return hits
@@ -264,6 +287,11 @@ def _negated(sentence: str, masked: str, start: int, end: int, clauses: list[int
     return False
 
 
+def _past(sentence: str, start: int, end: int, clauses: list[int]) -> bool:
+    clause_start = clauses[_clause_of(start, clauses)]
+    return bool(_PAST_BEFORE.search(sentence, clause_start, start) or _PAST_AFTER.match(sentence[end:]))
+
+
 def _reported_cues(sentence: str, lexicon: Lexicon, clerk_record: bool) -> list[int]:
     if lexicon._reported is None:
         return []
@@ -286,8 +314,9 @@ def _reported(sentence: str, start: int, cues: list[int], clauses: list[int]) ->
     return False
 
 
-def _quotes(text: str, clerk_record: bool) -> list[tuple[int, int]]:
-    """The spans of quotations that are not the petitioner's: titles, and others' words."""
+def _quotes(text: str, clerk_record: bool, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """The spans of quotations that are not the petitioner's: titles, others' words, and a word of
+    the lexicon named on its own (“跳楼”这种话), which is a mention, not a use."""
     speakers = _SPEAKERS_NOT_HE if clerk_record else _SPEAKERS
     before = re.compile(f"(?:{speakers}){_SPEECH}")
     after = re.compile(_SPEECH_AFTER.format(speakers))
@@ -303,7 +332,8 @@ def _quotes(text: str, clerk_record: bool) -> list[tuple[int, int]]:
             break
         lead = text[max(0, i - 16) : i]
         lead = re.split(f"[{SENTENCE_END}“”「」]", lead)[-1]
-        if text[i] == TITLE_OPEN or before.search(lead) or after.match(text[j + 1 : j + 12]):
+        named = lexicon._terms is not None and lexicon._terms.fullmatch(text[i + 1 : j])
+        if text[i] == TITLE_OPEN or named or before.search(lead) or after.match(text[j + 1 : j + 12]):
             spans.append((i, j + 1))
         i = j + 1
     return spans
