@@ -192,7 +192,8 @@ class RegisteredOut(Schema):
     repeat_candidates: list[CandidateOut]
     warnings: list[str] = Field(
         ...,
-        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象",
+        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象、"
+        "识别到扬言（扬言事项，立即办理）",
     )
 
 

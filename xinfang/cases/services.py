@@ -1,6 +1,7 @@
 """Writes on cases. Each service is one transaction: rule checks, the write, the case event and the
 audit row together."""
 
+import functools
 import secrets
 from dataclasses import dataclass, field
 
@@ -366,11 +367,22 @@ def representatives_warning(data: PetitionIn, town) -> str:
     )
 
 
+@functools.cache
+def _threat_default() -> dict:
+    return threat_default()
+
+
 def threat_lexicon(town) -> Lexicon | None:
     """The town's 扬言 lexicon (its `threat` configuration over the default), or None when the town
-    turned detection off. Compiled once per configuration."""
-    config = {**threat_default(), **(town.threat or {})}
-    return Lexicon.from_config(config) if config.get("enabled", True) else None
+    turned detection off. Compiled once per configuration, and kept on the town object while its
+    configuration is the same one (an import registers thousands of rows with one town)."""
+    kept = town.__dict__.get("_threat_lexicon")
+    if kept is not None and kept[0] is town.threat:
+        return kept[1]
+    config = {**_threat_default(), **(town.threat or {})}
+    lexicon = Lexicon.from_config(config) if config.get("enabled", True) else None
+    town.__dict__["_threat_lexicon"] = (town.threat, lexicon)
+    return lexicon
 
 
 def threats_find(town, *, title: str, content: str) -> list[dict]:

@@ -40,7 +40,8 @@ handful of rules of Chinese that decide whether a phrase is the petitioner's own
    are the petitioner's words and are neither a reported-speech cue nor another speaker.
 
 Everything here is pure: the lexicon is handed in (`Lexicon.from_config`, cached per configuration),
-no model is read, and a petition of a few thousand characters is scanned in well under a millisecond.
+no model is read. A petition without any lexicon word costs one pass of the lexicon (some 40 µs for
+a hundred characters); one of a thousand characters with a threat, about half a millisecond.
 """
 
 import json
@@ -198,14 +199,24 @@ def detect_threats(text: str, lexicon: Lexicon) -> list[Hit]:
     if not text:
         return []
     text = text[:MAX_TEXT]
+    found = _candidates(text, lexicon)
+    if not found:
+        return []  # most petitions: one pass of the lexicon and done
     clerk_record = bool(_PETITIONER_THIRD_PERSON.search(text))
     quotes = _quotes(text, clerk_record, lexicon)
     hits = []
+    pending = iter(found)
+    candidate = next(pending, None)
     for s_start, s_end in _sentences(text):
-        sentence = text[s_start:s_end]
-        candidates = _candidates(sentence, lexicon)
+        candidates = []
+        while candidate is not None and candidate[0] < s_end:
+            start, end, kind = candidate
+            if end <= s_end:  # a pattern may not reach over a sentence's end
+                candidates.append((start - s_start, end - s_start, kind))
+            candidate = next(pending, None)
         if not candidates:
             continue
+        sentence = text[s_start:s_end]
         excluded = [m.span() for x in lexicon.exclusions for m in x.finditer(sentence)]
         masked = _masked(sentence, candidates)
         clauses = _clause_starts(sentence)
@@ -225,23 +236,22 @@ def detect_threats(text: str, lexicon: Lexicon) -> list[Hit]:
     return hits
 
 
+_SENTENCE = re.compile(f"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+|$)")
+_QUOTE_OPEN = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
+
+
 def _sentences(text: str):
-    start = 0
-    for i, ch in enumerate(text):
-        if ch in SENTENCE_END:
-            if text[start : i + 1].strip():
-                yield start, i + 1
-            start = i + 1
-    if text[start:].strip():
-        yield start, len(text)
+    for m in _SENTENCE.finditer(text):
+        if m.group().strip():
+            yield m.span()
 
 
-def _candidates(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
+def _candidates(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
     found = []
     if lexicon._terms is not None:
-        found += [(m.start(), m.end(), lexicon._kind[m.group()]) for m in lexicon._terms.finditer(sentence)]
+        found += [(m.start(), m.end(), lexicon._kind[m.group()]) for m in lexicon._terms.finditer(text)]
     for regex, kind in lexicon.patterns:
-        found += [(m.start(), m.end(), kind) for m in regex.finditer(sentence) if m.end() > m.start()]
+        found += [(m.start(), m.end(), kind) for m in regex.finditer(text) if m.end() > m.start()]
     found.sort(key=lambda c: (c[0], c[0] - c[1]))
     kept: list[tuple[int, int, str]] = []
     for c in found:
@@ -322,11 +332,9 @@ def _quotes(text: str, clerk_record: bool, lexicon: Lexicon) -> list[tuple[int, 
     after = re.compile(_SPEECH_AFTER.format(speakers))
     spans = []
     i = 0
-    while i < len(text):
-        close = QUOTE_PAIRS.get(text[i])
-        if close is None:
-            i += 1
-            continue
+    while (opening := _QUOTE_OPEN.search(text, i)) is not None:
+        i = opening.start()
+        close = QUOTE_PAIRS[text[i]]
         j = text.find(close, i + 1)
         if j < 0:
             break
