@@ -24,14 +24,15 @@ handful of rules of Chinese that decide whether a phrase is the petitioner's own
    省里", "我不会去北京，但如果再不处理…" fire: that is the 不…就… conditional threat. Double
    negations and emphatic negations (不得不, 不得已, 绝不罢休, 不惜 …) are masked before the cues are
    looked for, and a candidate followed by 不行 / 不可 / 没完 ("不去北京不行") fires.
-5. Reported speech. A reported-speech cue (听说, 据说, 新闻里, 有人说, 以前有人, 比如 …) before the
-   candidate in the same sentence means somebody else said or did it, unless a later clause of that
-   sentence, up to the candidate's, turns back to the petitioner: it starts with 我 / 我们 / 本人 /
-   信访人 …, or is a condition (如果, 要是, 再不, 否则 …): "听说有人去北京上访解决了，如果不解决
-   我也去北京" fires.
-6. The past. What the petitioner did before is a fact of the file (the skip-level rules count it),
-   not a threat: a past time before the candidate in its clause (去年, 上次, 曾经 …) or 过 right
-   after it ("去年去省里反映过", "到北京上访过").
+5. Reported speech. A reported-speech cue (听说, 据说, 新闻里, 有人说, 以前有人, 比如 …, and
+   somebody else followed by what they said: "有业主在群里说", "其他村民讲") before the
+   candidate in the same sentence means somebody else said or did it, unless a later clause of
+   that sentence, up to the candidate's, turns back to the petitioner: it starts with 我 / 我们 /
+   本人 / 信访人 …, or is a condition (如果, 要是, 再不, 否则 …): "听说有人去北京上访解决了，
+   如果不解决我也去北京" fires.
+6. The past. What happened before is a fact of the file (the skip-level rules count it), not a
+   threat: a past time or a near miss before the candidate in its clause (去年, 上次, 曾经, 差点 …),
+   or 过 or a death right after it ("去年去省里反映过", "到北京上访过", "喝农药走了").
 7. Quotations. Text in 《》 is a title and never fires, nor does a term quoted on its own (a word
    named: "“跳楼”这种话"). Text in “”「」‘’『』 fires only if it is the petitioner's: a quotation
    introduced by another speaker ("他说‘要去北京’", "村干部讲：“…”") or followed by one ("“…”，
@@ -95,10 +96,15 @@ DOUBLE_NEGATIONS = (
 _DOUBLE_NEGATION = re.compile("|".join(sorted(map(re.escape, DOUBLE_NEGATIONS), key=len, reverse=True)))
 # A candidate right before these is insisted on, whatever came before it.
 _EMPHATIC_AFTER = re.compile(r"^[^，,。！？；]{0,3}?(不行|不可|不罢休|没完|到底)")
-# What happened before is a fact of the file, not a threat: a time in the past before the candidate
-# in its clause ("去年去省里反映过"), or 过 right after it.
-_PAST_BEFORE = re.compile(r"去年|前年|上个?月|上次|上回|那次|那年|当年|早些年|前些年|以前|之前|曾经|曾")
-_PAST_AFTER = re.compile(r"^[^，,。！？；]{0,4}?过(?!分|去|来|不|年|节|日)")
+# What happened before is a fact of the file, not a threat: a time in the past (or a near miss)
+# before the candidate in its clause ("去年去省里反映过", "那天差点跳楼"), or 过, or a death, right
+# after it ("喝农药走了").
+_PAST_BEFORE = re.compile(
+    r"去年|前年|上个?月|上次|上回|那次|那天|那年|当年|早些年|前些年|以前|之前|曾经|曾|差点|差一点|险些"
+)
+_PAST_AFTER = re.compile(
+    r"^[^，,。！？；]{0,4}?过(?!分|去|来|不|年|节|日)|^.{0,2}?(走了|死了|去世|身亡|没了|被救|未遂)"
+)
 # Characters of a cue that make it one of intention, reaching to the end of its clause.
 INTENT_CHARS = set("会再想打算准备保证承诺绝决非意至")
 # What may stand between a near cue and the phrase it denies.
@@ -115,6 +121,9 @@ _RESET = re.compile(
     r"^\s*(?:(?:但是?|可是|所以|因此|而且?|并且?|现在|那么?|今天|这次|要是|如果|假如|倘若|若是?|再)\s*)*"
     r"(?:我|咱|本人|信访人|来访人|来信人|来电人|反映人|当事人)"
     r"|如果|要是|假如|倘若|再不|否则|不然"
+)
+_OTHERS_SAID = re.compile(
+    r"(?:有|其他|别的|个别|部分|一些)(?:人|业主|村民|群众|住户|工友|家属|老乡|网友)[^，,。！？；]{0,8}?(?:说|讲|称|扬言|表示|喊)"
 )
 # The petitioner spoken of in the third person: a clerk's record.
 _PETITIONER_THIRD_PERSON = re.compile(r"信访人|来访人|来信人|来电人|反映人|当事人|该人|申请人")
@@ -303,11 +312,16 @@ def _past(sentence: str, start: int, end: int, clauses: list[int]) -> bool:
 
 
 def _reported_cues(sentence: str, lexicon: Lexicon, clerk_record: bool) -> list[int]:
-    if lexicon._reported is None:
-        return []
-    cues = lexicon._reported.finditer(sentence)
-    # In a clerk's record 他 / 她 is the petitioner: 他说 is what the petitioner said.
-    return [m.start() for m in cues if not (clerk_record and m.group()[0] in "他她")]
+    # Besides the town's cues: "有业主在群里说", "其他村民讲" — somebody else, then what they said.
+    found = [m.start() for m in _OTHERS_SAID.finditer(sentence)]
+    if lexicon._reported is not None:
+        # In a clerk's record 他 / 她 is the petitioner: 他说 is what the petitioner said.
+        found += [
+            m.start()
+            for m in lexicon._reported.finditer(sentence)
+            if not (clerk_record and m.group()[0] in "他她")
+        ]
+    return sorted(found)
 
 
 def _reported(sentence: str, start: int, cues: list[int], clauses: list[int]) -> bool:

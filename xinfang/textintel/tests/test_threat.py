@@ -78,6 +78,15 @@ FIRING = [
         "the past visit is a fact, the new one a threat",
     ),
     ("再不解决，我们就到北京上访过年。", ["到北京"], "过年 is no past tense"),
+    ("他们要是敢强拆，我就跟他们拼了。", ["跟他们拼了"], "pattern 拼命"),
+    ("信访人称将继续上访到底。", ["上访到底"], "a clerk's record of an intention"),
+    ("镇里不作为，我们要进京讨说法。", ["进京", "讨说法"], "two phrases, two hits"),
+    ("我在工地摔伤后老板不管，再这样下去我只有死路一条。", ["死路一条"], "despair is 扬言 too"),
+    (
+        "信访人情绪激动，声称如果月底前不赔偿，就带着全家去省里上访，并要在镇政府门口拉横幅。",
+        ["去省里", "拉横幅"],
+        "a clerk's record: 声称 is the petitioner's",
+    ),
 ]
 
 NOT_FIRING = [
@@ -115,6 +124,16 @@ NOT_FIRING = [
     ("我们去年去省里反映过，没有结果。", "a past visit (去年 … 过) is a fact of the file"),
     ("希望领导给我们讨个说法，把补偿款落实到位。", "asking the town for an answer"),
     ("我父亲去年到北京住院，医药费报销不了。", "a stay in hospital"),
+    ("强拆那天我母亲差点跳楼，现在还在住院。", "a near miss that day: a fact, not a threat"),
+    ("老公喝农药走了，留下我和两个孩子，申请救助。", "a death told, not threatened"),
+    ("儿子在北京工作，我想去北京看孙子。", "a family visit"),
+    ("村里开会说谁去北京上访就扣谁的补助，这合理吗？", "the village's rule reported"),
+    ("信访人说他不会去北京。", "in a clerk's record 他 is the petitioner, and he denies it"),
+    ("有业主在群里说要拉横幅、找媒体，我们劝住了。", "other owners' words"),
+    (
+        "村主任说“要钱没有，你去北京告也没用”。我不想给政府添麻烦。",
+        "the village head's words, quoted",
+    ),
 ]
 
 
