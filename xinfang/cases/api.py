@@ -26,7 +26,14 @@ from . import rules, selectors
 from .imports import MAX_PERSONS
 from .models import Case, Petition
 from .ownership import accused_of, ownership_propose
-from .services import PetitionerIn, PetitionIn, petition_register, registration_check
+from .services import (
+    THREAT_REASON_MAX,
+    PetitionerIn,
+    PetitionIn,
+    petition_register,
+    registration_check,
+    threat_hit_dismiss,
+)
 from .transitions import (
     ACTIONS,
     EditConflict,
@@ -143,6 +150,23 @@ class CaseOut(Schema):
     owner_explanation: str
 
 
+class ThreatDismissalOut(Schema):
+    by: str
+    at: dt.datetime
+    reason: str
+
+
+class ThreatHitOut(Schema):
+    index: int = Field(..., description="在本次信访识别结果中的序号（标为误报时用）")
+    field: Literal["title", "content"] = Field(..., description="title 事项、content 诉求内容")
+    phrase: str = Field(..., description="识别到的扬言词语或句式")
+    kind: str = Field(..., description="类型，如 自伤自杀、极端暴力、越级进京赴省、聚集堵路、媒体炒作")
+    start: int = Field(..., description="在该字段文本中的起始位置（字符）")
+    end: int
+    sentence: str = Field(..., description="所在句子")
+    dismissed: ThreatDismissalOut | None = Field(None, description="已被联席办标为误报：谁、何时、理由")
+
+
 class PetitionOut(Schema):
     id: int
     channel: str
@@ -152,6 +176,9 @@ class PetitionOut(Schema):
     persons_count: int
     petitioner: int | None = Field(None, description="信访人编号（多人信访时为第一位，即登记的信访人）")
     petitioners: list[int] = Field(default_factory=list, description="本次信访的全部信访人编号")
+    has_threat: bool = Field(..., description="扬言：登记人勾选，或识别到扬言且未全部标为误报")
+    threat_marked: bool = Field(..., description="登记人勾选了扬言")
+    threat_hits: list[ThreatHitOut] = Field(..., description="在事项和诉求内容中识别到的扬言")
 
 
 class CandidateOut(Schema):
@@ -165,7 +192,8 @@ class RegisteredOut(Schema):
     repeat_candidates: list[CandidateOut]
     warnings: list[str] = Field(
         ...,
-        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象",
+        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象、"
+        "识别到扬言（扬言事项，立即办理）",
     )
 
 
@@ -240,7 +268,26 @@ def _petition(p, petitioners: list[int] | None = None) -> dict:
         "is_repeat": p.is_repeat,
         "query_code": p.query_code,
         "persons_count": p.persons_count,
+        "has_threat": p.has_threat,
+        "threat_marked": p.threat_marked,
+        "threat_hits": threat_hits_out(p),
     }
+
+
+def threat_hits_out(p) -> list[dict]:
+    return [
+        {
+            "index": i,
+            "field": h.get("field", "content"),
+            "phrase": h["phrase"],
+            "kind": h["kind"],
+            "start": h["start"],
+            "end": h["end"],
+            "sentence": h["sentence"],
+            "dismissed": h.get("dismissed"),
+        }
+        for i, h in enumerate(p.threat_hits or [])
+    ]
 
 
 def _by_id_or_name(model, value, user, field: str, label: str):
@@ -335,6 +382,29 @@ def petition_create(request, body: PetitionBody):
             "warnings": petition.warnings,
         },
     )
+
+
+class ThreatDismissBody(InSchema):
+    reason: str = Field(..., max_length=THREAT_REASON_MAX, description="误报理由（必填）")
+
+
+class ThreatDismissedOut(Schema):
+    case: CaseOut
+    petition: PetitionOut
+
+
+@router.post(
+    "/petitions/{petition_id}/threat-hits/{index}/dismiss",
+    response={200: ThreatDismissedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="把一条扬言识别结果标为误报（仅镇信访联席办，须写明理由，记入审计日志）",
+)
+def threat_dismiss(
+    request, petition_id: Id, index: Annotated[int, Field(ge=0, le=1000)], body: ThreatDismissBody
+):
+    petition = threat_hit_dismiss(
+        petition_id=petition_id, index=index, reason=body.reason, acting_user=request.user
+    )
+    return {"case": _case(petition.case), "petition": _petition(petition)}
 
 
 class ActionBody(InSchema):
@@ -462,9 +532,9 @@ class CaseFilters(InSchema):
         | None
     ) = None
     overdue: bool = False
-    sort: Literal["-number", "number", "due", "-received", "received", "village", "state", "-repeat"] = (
-        "-number"
-    )
+    sort: Literal[
+        "-number", "number", "due", "-received", "received", "village", "state", "-repeat", "threat"
+    ] = Field("-number", description="排序；threat 扬言事项在前（立即办理），再按期限")
     offset: Offset = 0
     limit: Limit = 50
 

@@ -126,6 +126,7 @@ class CaseEventType(models.TextChoices):
     MILESTONE_ADDED = "milestone_added", "新增工作节点"
     MILESTONE_DONE = "milestone_done", "工作节点完成"
     MILESTONE_PROGRESS = "milestone_progress", "节点进展"
+    THREAT_DISMISSED = "threat_dismissed", "扬言误报"
 
 
 class Decision(models.TextChoices):

@@ -226,6 +226,7 @@ SORT_CHOICES = [
     ("village", "村（居）"),
     ("state", "状态"),
     ("-repeat", "重复次数（多→少）"),
+    ("threat", "扬言优先（立即办理）"),
 ]
 
 

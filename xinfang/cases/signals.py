@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # (a watched petitioner's new petition is a rebound; a registration in a protection period breaks
 # 零登记).
 petition_registered = Signal()
+
+# Sent inside the transaction when the office marks a petition's detected threat a false positive and
+# the petition is no longer 扬言: `petition`, `case_cleared` (the case is no longer 扬言 either). A
+# warning raised for the threat may close on it.
+petition_threat_cleared = Signal()

@@ -14,5 +14,10 @@ urlpatterns = [
     path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner"),
     path("<int:pk>/actions/<slug:action>/", views.case_action, name="action"),
     path("<int:pk>/receipt/", views.petition_receipt, name="receipt"),
+    path(
+        "<int:pk>/petitions/<int:petition_id>/threat/<int:index>/dismiss/",
+        views.threat_dismiss,
+        name="threat-dismiss",
+    ),
     path("<int:pk>/documents/<slug:name>.docx", views.case_document, name="document"),
 ]

@@ -255,6 +255,7 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
             "joint_meeting_when": config.ownership.joint_meeting_when,
             "stability": config.stability.model_dump(),
             "warnings": config.warnings.model_dump(exclude_none=True),
+            "threat": config.threat.model_dump(),
             "loaded_at": timezone.now(),
         },
     )

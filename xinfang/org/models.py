@@ -28,6 +28,13 @@ def prominent_rules_default() -> list[str]:
     return ["repeat", "collective", "skip_level", "threat", "backlog"]
 
 
+def threat_default() -> dict:
+    """扬言识别 when a town's file names none: the schema's default lexicon."""
+    from .config_schema import threat_default as schema_default
+
+    return schema_default()
+
+
 def stability_default() -> dict:
     """稳控参数 when a town's file names none: the levels of key persons and how often each must be
     met, the contacts a day in a protection period (一日三见面) and the follow-ups of a resolved case."""
@@ -90,6 +97,8 @@ class Town(models.Model):
     stability = models.JSONField("稳控参数", default=stability_default, blank=True)
     # 预警: which rules run, at what level, told to which roles, with what parameters (warnings).
     warnings = models.JSONField("预警设置", default=dict, blank=True)
+    # 扬言识别: the lexicon, patterns, negations and reported-speech cues registration reads with.
+    threat = models.JSONField("扬言识别", default=threat_default, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 
     scope = Scope(town="", roles=frozenset(Role.values))
