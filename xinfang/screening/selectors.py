@@ -1,0 +1,262 @@
+"""Reads of 排查 and 研判: everything a page or another app needs, scoped to the reader where there is
+one. `missing_reports` and `missing_assessments` answer for a whole town (scoring and the warning
+rules call them; they show no personal data)."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from xinfang.core.scoping import get_scoped_or_404, scope
+from xinfang.org.models import Department, Grid, Village
+from xinfang.stability.models import ProtectionPeriod
+
+from . import rules
+from .choices import AssessmentLevel, AssessmentStatus, UnitKind
+from .models import Assessment, ScreeningItem, ScreeningRound, UnitReport
+
+REPORT_RELATED = ("village", "grid", "department", "reporter", "round")
+
+
+# --- for other apps (scoring, warnings) --------------------------------------------------------
+
+
+def missing_reports(town, start: dt.date, end: dt.date, *, today: dt.date | None = None) -> list[dict]:
+    """The units that had not reported by the due date of a round due within [start, end] (the due
+    day over): nothing reported, or reported late (`submitted_at` says when)."""
+    today = today or timezone.localdate()
+    rows = (
+        UnitReport.objects.filter(town=town, round__due__gte=start, round__due__lte=end, round__due__lt=today)
+        .filter(Q(submitted_at__isnull=True) | Q(submitted_at__date__gt=F("round__due")))
+        .select_related(*REPORT_RELATED)
+        .order_by(
+            "round__due", "round_id", "unit_kind", "village__order", "grid__order", "department__order", "id"
+        )
+    )
+    found = []
+    for r in rows:
+        submitted_day = timezone.localtime(r.submitted_at).date() if r.submitted_at else None
+        if not rules.is_past_due(r.round.due, submitted_day, today):
+            continue
+        found.append(
+            {
+                "round_id": r.round_id,
+                "round": r.round.name,
+                "report_id": r.pk,
+                "unit_kind": r.unit_kind,
+                "unit": r.unit_name,
+                "village_id": r.village_id,
+                "grid_id": r.grid_id,
+                "department_id": r.department_id,
+                "due": r.round.due,
+                "submitted_at": r.submitted_at,
+            }
+        )
+    return found
+
+
+def _periods(town, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    return list(
+        ProtectionPeriod.objects.filter(town=town, start__lte=end, end__gte=start)
+        .order_by("start")
+        .values_list("start", "end")
+    )
+
+
+def _units(town, levels) -> list[dict]:
+    units = []
+    if AssessmentLevel.GRID in levels:
+        for g in (
+            Grid.objects.filter(village__town=town)
+            .select_related("village")
+            .order_by("village__order", "order")
+        ):
+            units.append(
+                {
+                    "level": AssessmentLevel.GRID,
+                    "unit": f"{g.village.name} · {g.name}",
+                    "village_id": g.village_id,
+                    "grid_id": g.pk,
+                    "department_id": None,
+                }
+            )
+    if AssessmentLevel.VILLAGE in levels:
+        for v in Village.objects.filter(town=town).order_by("order", "id"):
+            units.append(
+                {
+                    "level": AssessmentLevel.VILLAGE,
+                    "unit": v.name,
+                    "village_id": v.pk,
+                    "grid_id": None,
+                    "department_id": None,
+                }
+            )
+    if AssessmentLevel.LINE in levels:
+        for d in Department.objects.filter(town=town).order_by("order", "id"):
+            units.append(
+                {
+                    "level": AssessmentLevel.LINE,
+                    "unit": d.name,
+                    "village_id": None,
+                    "grid_id": None,
+                    "department_id": d.pk,
+                }
+            )
+    if AssessmentLevel.TOWN in levels:
+        units.append(
+            {
+                "level": AssessmentLevel.TOWN,
+                "unit": town.name,
+                "village_id": None,
+                "grid_id": None,
+                "department_id": None,
+            }
+        )
+    return units
+
+
+def _unit_key(level, village_id, grid_id, department_id) -> tuple:
+    if level == AssessmentLevel.GRID:
+        return (level, grid_id)
+    if level == AssessmentLevel.VILLAGE:
+        return (level, village_id)
+    if level == AssessmentLevel.LINE:
+        return (level, department_id)
+    return (level, None)
+
+
+def missing_assessments(town, start: dt.date, end: dt.date, *, today: dt.date | None = None) -> list[dict]:
+    """Per unit of each configured level, the cadence windows (战时 daily in a protection period,
+    常态 weekly otherwise) that ended within [start, end] (and before today) without an assessment
+    held by that unit."""
+    today = today or timezone.localdate()
+    end = min(end, today - dt.timedelta(days=1))
+    if end < start:
+        return []
+    settings = rules.config(town)
+    levels = set(settings["assessment_levels"])
+    wins = rules.windows(settings, start, end, _periods(town, start - dt.timedelta(days=31), end))
+    if not wins:
+        return []
+    first = min(w.start for w in wins)
+    held = defaultdict(set)
+    for level, village_id, grid_id, department_id, day in Assessment.objects.filter(
+        town=town, status=AssessmentStatus.DONE, held_on__gte=first, held_on__lte=end
+    ).values_list("level", "village_id", "grid_id", "department_id", "held_on"):
+        held[_unit_key(level, village_id, grid_id, department_id)].add(day)
+    found = []
+    for unit in _units(town, levels):
+        days = held.get(
+            _unit_key(unit["level"], unit["village_id"], unit["grid_id"], unit["department_id"]), set()
+        )
+        for w in wins:
+            if days & w.days:
+                continue
+            found.append(
+                {
+                    **unit,
+                    "level_label": AssessmentLevel(unit["level"]).label,
+                    "cadence": w.cadence,
+                    "window_start": w.start,
+                    "window_end": w.end,
+                    "window": w.label,
+                }
+            )
+    return found
+
+
+# --- pages and the API -------------------------------------------------------------------------
+
+
+def rounds(*, user):
+    return scope(ScreeningRound.objects.all(), user).select_related("town")
+
+
+def round_get(*, user, pk: int) -> ScreeningRound:
+    return get_scoped_or_404(ScreeningRound.objects.select_related("town", "created_by"), user, pk=pk)
+
+
+def reports(*, user, round_ids):
+    return (
+        scope(UnitReport.objects.filter(round_id__in=list(round_ids)), user)
+        .select_related("village", "grid", "department", "reporter", "round")
+        .annotate(item_count=Count("items"))
+        .order_by("round_id", "unit_kind", "village__order", "grid__order", "department__order", "id")
+    )
+
+
+def items(*, user):
+    return scope(ScreeningItem.objects.all(), user).select_related(
+        "village",
+        "department",
+        "category",
+        "reporter",
+        "report__village",
+        "report__grid",
+        "report__department",
+        "case",
+        "key_person__petitioner",
+        "round",
+    )
+
+
+def item_get(*, user, pk: int) -> ScreeningItem:
+    return get_scoped_or_404(items(user=user), user, pk=pk)
+
+
+def round_board(*, user, rnd: ScreeningRound, today: dt.date | None = None) -> dict:
+    """A round's page: each unit's report (the missing ones marked), the items, the counts."""
+    today = today or timezone.localdate()
+    rows = list(reports(user=user, round_ids=[rnd.pk]))
+    for r in rows:
+        day = timezone.localtime(r.submitted_at).date() if r.submitted_at else None
+        r.missing = rules.is_past_due(rnd.due, day, today)
+        r.late = bool(day and day > rnd.due)
+    found = list(items(user=user).filter(round=rnd).order_by("village__order", "id"))
+    by_kind = {k: [r for r in rows if r.unit_kind == k] for k in UnitKind.values}
+    return {
+        "round": rnd,
+        "reports": rows,
+        "by_kind": [(UnitKind(k).label, by_kind[k]) for k in UnitKind.values if by_kind[k]],
+        "items": found,
+        "submitted": sum(1 for r in rows if r.submitted),
+        "zero": sum(1 for r in rows if r.submitted and r.is_zero),
+        "missing": [r for r in rows if r.missing],
+        "pending": [r for r in rows if not r.submitted and not r.missing],
+        "total": len(rows),
+        "open": today <= rnd.due,
+    }
+
+
+def my_reports(*, user, rnd: ScreeningRound):
+    """The reports the user speaks for in a round (their own unit only)."""
+    q = UnitReport.objects.filter(round=rnd)
+    if user.role == "grid":
+        q = q.filter(unit_kind=UnitKind.GRID, grid_id=user.grid_id)
+    elif user.role == "village":
+        q = q.filter(unit_kind=UnitKind.VILLAGE, village_id=user.village_id)
+    elif user.role == "department":
+        q = q.filter(unit_kind=UnitKind.DEPARTMENT, department_id=user.department_id)
+    else:
+        return UnitReport.objects.none()
+    return q.select_related(*REPORT_RELATED)
+
+
+def assessments(*, user):
+    return scope(Assessment.objects.all(), user).select_related(
+        "village",
+        "grid",
+        "department",
+        "item",
+        "case",
+        "key_person__petitioner",
+        "created_by",
+        "held_by",
+        "escalated_from",
+        "escalated_to",
+    )
+
+
+def assessment_get(*, user, pk: int) -> Assessment:
+    return get_scoped_or_404(assessments(user=user), user, pk=pk)
