@@ -260,3 +260,83 @@ def assessments(*, user):
 
 def assessment_get(*, user, pk: int) -> Assessment:
     return get_scoped_or_404(assessments(user=user), user, pk=pk)
+
+
+def _matter(item) -> tuple:
+    return (item.kind, item.category_id)
+
+
+def _matter_label(item) -> str:
+    return f"{item.get_kind_display()}" + (f" · {item.category.name}" if item.category_id else "")
+
+
+def _person_key(item) -> str:
+    return item.person_id_number or item.person_name
+
+
+def _compare(own: list, others: list) -> list[dict]:
+    """Per matter (kind and category), what the unit reported beside what others reported, and the
+    differences in words."""
+    keys = list(dict.fromkeys([_matter(i) for i in own] + [_matter(i) for i in others]))
+    rows = []
+    for key in keys:
+        mine = [i for i in own if _matter(i) == key]
+        theirs = [i for i in others if _matter(i) == key]
+        label = _matter_label((mine or theirs)[0])
+        differences = []
+        if theirs and not mine:
+            differences.append(f"本单位未报告，其他单位报告 {len(theirs)} 条")
+        elif mine and not theirs:
+            differences.append(f"仅本单位报告 {len(mine)} 条，其他单位未报告")
+        else:
+            named_mine = {_person_key(i) for i in mine if _person_key(i)}
+            missed = sorted(
+                {i.person_name for i in theirs if _person_key(i) and _person_key(i) not in named_mine}
+            )
+            if missed:
+                differences.append(f"其他单位报告的涉及人员{'、'.join(missed)}未见于本单位报告")
+            high_theirs = {i.risk_level for i in theirs}
+            high_mine = {i.risk_level for i in mine}
+            if "high" in high_theirs and "high" not in high_mine:
+                differences.append("其他单位评为高风险，本单位未评为高风险")
+        rows.append({"matter": label, "own": mine, "others": theirs, "differences": differences})
+    return rows
+
+
+def cross_screening(*, user, rnd: ScreeningRound) -> list[dict]:
+    """上下交叉: for each village and each line, what it reported about itself set beside what the
+    others (the lines, other villages, the grids' village for a line) reported about it."""
+    found = list(items(user=user).filter(round=rnd).order_by("id"))
+    units: dict[tuple, dict] = {}
+
+    def unit(kind: str, obj) -> dict:
+        key = (kind, obj.pk)
+        if key not in units:
+            units[key] = {"kind": kind, "unit": obj.name, "id": obj.pk, "own": [], "others": []}
+        return units[key]
+
+    for i in found:
+        r = i.report
+        if i.village_id:
+            own = r.unit_kind in (UnitKind.VILLAGE, UnitKind.GRID) and r.village_id == i.village_id
+            unit("village", i.village)["own" if own else "others"].append(i)
+        if i.department_id:
+            own = r.unit_kind == UnitKind.DEPARTMENT and r.department_id == i.department_id
+            unit("department", i.department)["own" if own else "others"].append(i)
+    rows = []
+    for u in units.values():
+        matters = _compare(u["own"], u["others"])
+        rows.append(
+            {
+                "kind": u["kind"],
+                "kind_label": UnitKind(u["kind"]).label,
+                "unit": u["unit"],
+                "id": u["id"],
+                "matters": matters,
+                "differences": sum(len(m["differences"]) for m in matters),
+                "own_count": len(u["own"]),
+                "others_count": len(u["others"]),
+            }
+        )
+    rows.sort(key=lambda r: (-r["differences"], r["kind"], r["unit"]))
+    return rows
