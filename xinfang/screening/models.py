@@ -274,7 +274,23 @@ class ScreeningItem(models.Model):
 
 
 def _assessment_department(user) -> models.Q:
-    return _own("department_id", "department_id")(user)
+    """A department: its line's assessments, those of items about its line, and what became of the
+    ones it escalated."""
+    if not user.department_id:
+        return _none()
+    d = user.department_id
+    return (
+        models.Q(department_id=d)
+        | models.Q(item__department_id=d)
+        | models.Q(escalated_from__department_id=d)
+    )
+
+
+def _assessment_grid(user) -> models.Q:
+    """A grid worker: their grid's assessments, and how the levels above assessed what they found."""
+    if not user.grid_id:
+        return _none()
+    return models.Q(grid_id=user.grid_id) | models.Q(item__report__grid_id=user.grid_id)
 
 
 class Assessment(models.Model):
@@ -362,7 +378,7 @@ class Assessment(models.Model):
         town="town",
         village="village",
         roles=READERS,
-        extra={Role.DEPARTMENT: _assessment_department, Role.GRID: _own("grid_id", "grid_id")},
+        extra={Role.DEPARTMENT: _assessment_department, Role.GRID: _assessment_grid},
     )
 
     class Meta:

@@ -340,3 +340,51 @@ def cross_screening(*, user, rnd: ScreeningRound) -> list[dict]:
         )
     rows.sort(key=lambda r: (-r["differences"], r["kind"], r["unit"]))
     return rows
+
+
+def round_counts(*, user, rounds, today: dt.date) -> dict[int, dict]:
+    """Per round, the reports the user may see: how many, submitted, zero, missing."""
+    counts: dict[int, dict] = {}
+    due = {r.pk: r.due for r in rounds}
+    rows = scope(UnitReport.objects.filter(round_id__in=list(due)), user).values_list(
+        "round_id", "submitted_at", "is_zero"
+    )
+    for round_id, submitted_at, is_zero in rows:
+        c = counts.setdefault(round_id, {"total": 0, "submitted": 0, "zero": 0, "missing": 0})
+        c["total"] += 1
+        day = timezone.localtime(submitted_at).date() if submitted_at else None
+        c["submitted"] += day is not None
+        c["zero"] += bool(day and is_zero)
+        c["missing"] += rules.is_past_due(due[round_id], day, today)
+    return counts
+
+
+def assessment_chain(*, user, a: Assessment) -> list[Assessment]:
+    """The escalation chain the assessment is part of, lowest level first (as far as the user sees)."""
+    seen = _chain_ids(a)
+    return list(assessments(user=user).filter(pk__in=seen).order_by("created_at", "id"))
+
+
+def _chain_ids(a: Assessment) -> list[int]:
+    ids = [a.pk]
+    down = a
+    while down.escalated_from_id and len(ids) < 8:
+        ids.append(down.escalated_from_id)
+        down = Assessment.objects.only("pk", "escalated_from_id").get(pk=down.escalated_from_id)
+    up = Assessment.objects.filter(escalated_from_id=a.pk).only("pk").first()
+    while up is not None and len(ids) < 8:
+        ids.append(up.pk)
+        up = Assessment.objects.filter(escalated_from_id=up.pk).only("pk").first()
+    return ids
+
+
+def unit_visible(user, row: dict) -> bool:
+    """Whether a row of the missing lists (a unit of the town) is the user's to see: everything for the
+    town-wide roles, their own unit (and a village's grids) for the others."""
+    if user.role == "village":
+        return row.get("village_id") == user.village_id and row.get("department_id") is None
+    if user.role == "grid":
+        return row.get("grid_id") == user.grid_id
+    if user.role == "department":
+        return row.get("department_id") == user.department_id
+    return True
