@@ -290,7 +290,8 @@ def _assessment_grid(user) -> models.Q:
     """A grid worker: their grid's assessments, and how the levels above assessed what they found."""
     if not user.grid_id:
         return _none()
-    return models.Q(grid_id=user.grid_id) | models.Q(item__report__grid_id=user.grid_id)
+    g = user.grid_id
+    return models.Q(grid_id=g) | models.Q(item__report__grid_id=g) | models.Q(escalated_from__grid_id=g)
 
 
 class Assessment(models.Model):

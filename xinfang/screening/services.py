@@ -14,6 +14,7 @@ from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.cases.models import Case, Petitioner
 from xinfang.cases.services import PetitionerIn, PetitionIn, id_number_problem, petition_register
+from xinfang.core.errors import EditConflict
 from xinfang.core.inputs import EARLIEST, LATEST, MAX_ID, control_problem
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Category, Department, Grid, Village
@@ -93,9 +94,15 @@ def _risk(town, value, field: str = "risk_level") -> str:
     return value
 
 
-def _version(obj, version, field: str = "version") -> None:
-    if version is not None and int(version) != obj.version:
-        raise ValidationError({field: "该记录已被他人修改，请刷新页面后重新操作。"})
+def _version(obj, version) -> None:
+    """Two people may act on one report, item or assessment (a village and its clerk, two office
+    clerks): the later one, having read an older version, is told instead of overwriting."""
+    if version in (None, ""):
+        return
+    if str(version).strip() != str(obj.version):
+        raise EditConflict(
+            f"{obj.audit_label}在您打开之后已被他人修改，为避免覆盖，本次未保存。请刷新页面后重新操作。"
+        )
 
 
 def _organiser_check(user, what: str) -> None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.choices import WORK_ROLES, Role
 from xinfang.cases.models import Case
 from xinfang.core.access import roles_required
+from xinfang.core.errors import EditConflict
 from xinfang.core.masking import mask_id_number
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Department, Town, Village
@@ -26,7 +27,9 @@ READ = tuple(WORK_ROLES)
 FULL_ID_ROLES = frozenset({Role.OFFICE})
 
 
-def _problems(request, exc: ValidationError, prefix: str) -> dict:
+def _problems(request, exc, prefix: str) -> dict:
+    if isinstance(exc, EditConflict):
+        exc = ValidationError({"version": str(exc)})
     errors = {field: problems[0] for field, problems in exc.message_dict.items()}
     for problem in errors.values():
         messages.error(request, f"{prefix}{problem}")
@@ -66,7 +69,7 @@ def round_list(request):
             )
         except PermissionDenied as exc:
             return _forbidden(request, exc)
-        except ValidationError as exc:
+        except (ValidationError, EditConflict) as exc:
             errors = _problems(request, exc, "未发起：")
         else:
             messages.success(request, f"已发起“{rnd.name}”，须报送单位 {rnd.reports.count()} 个。")
@@ -147,7 +150,7 @@ def report_form(request, pk: int):
             )
         except PermissionDenied as exc:
             return _forbidden(request, exc)
-        except ValidationError as exc:
+        except (ValidationError, EditConflict) as exc:
             errors = {k.removeprefix("items.0."): v for k, v in _problems(request, exc, "未报送：").items()}
         else:
             messages.success(request, "已报送零报告。" if zero else "已报送 1 条排查事项，可继续添加。")
@@ -244,7 +247,7 @@ def item_outcome(request, pk: int):
             raise ValidationError({"action": "请选择处理方式：转为信访事项、列为重点人员或销号。"})
     except PermissionDenied as exc:
         return _forbidden(request, exc)
-    except ValidationError as exc:
+    except (ValidationError, EditConflict) as exc:
         errors = _problems(request, exc, "未处理：")
         return item_detail(request, pk, errors={"action": action, **errors}, data=post)
     return redirect("screening:item", pk=pk)
@@ -319,7 +322,7 @@ def assessment_new(request):
             )
         except PermissionDenied as exc:
             return _forbidden(request, exc)
-        except ValidationError as exc:
+        except (ValidationError, EditConflict) as exc:
             errors = _problems(request, exc, "未保存：")
         else:
             messages.success(request, f"已记录{a.get_level_display()}。")
@@ -374,7 +377,7 @@ def assessment_detail(request, pk: int):
             return redirect("screening:assessment", pk=a.pk)
         except PermissionDenied as exc:
             return _forbidden(request, exc)
-        except ValidationError as exc:
+        except (ValidationError, EditConflict) as exc:
             errors = _problems(request, exc, "未保存：")
             a = selectors.assessment_get(user=user, pk=pk)
     holds = services._holds(user, a)

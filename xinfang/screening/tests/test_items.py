@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from xinfang.cases.models import Case, Petitioner
+from xinfang.core.errors import EditConflict
 from xinfang.screening import services
 from xinfang.screening.models import ScreeningItem
 from xinfang.stability.models import KeyPerson
@@ -124,8 +125,10 @@ def test_another_towns_office_cannot_see_the_item(cast, found):
 
 def test_stale_version_is_refused(cast, found):
     dispute = found[0]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(EditConflict) as exc:
         services.item_close(
             acting_user=cast["office"], item_id=dispute.pk, reason="无", version=dispute.version + 1
         )
-    assert "刷新" in exc.value.message_dict["version"][0]
+    assert "刷新" in str(exc.value)
+    dispute.refresh_from_db()
+    assert dispute.outcome == "open"

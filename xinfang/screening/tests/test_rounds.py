@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from xinfang.core.errors import EditConflict
 from xinfang.org.models import Department, Grid, Village
 from xinfang.screening import selectors, services
 from xinfang.screening.models import ScreeningItem, ScreeningRound, UnitReport
@@ -134,11 +135,12 @@ def test_stale_version_is_refused(cast, rnd):
     services.report_submit(
         acting_user=cast["village1"], report_id=rep.pk, items=[item()], version=rep.version
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(EditConflict) as exc:
         services.report_submit(
             acting_user=cast["village1"], report_id=rep.pk, items=[item()], version=rep.version
         )
-    assert "刷新" in exc.value.message_dict["version"][0]
+    assert "刷新" in str(exc.value)
+    assert rep.items.count() == 1
 
 
 def test_missing_reports_after_the_due_day(cast, rnd):
