@@ -205,7 +205,8 @@ def rolling_round_ensure(*, town, today: dt.date | None = None) -> ScreeningRoun
     UnitReport.objects.bulk_create(rows)
     audit_record(
         event=AuditEventType.CREATE,
-        user=None,
+        username=SYSTEM,
+        town=town,
         target=rnd,
         new={"kind": RoundKind.ROLLING, "start": start.isoformat(), "units": len(rows)},
         detail=f"{SYSTEM}：按周期建立滚动排查",

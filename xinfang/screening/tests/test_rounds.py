@@ -186,3 +186,16 @@ def test_rolling_round_is_opened_once_per_week(cast):
     assert nxt.pk != first.pk and nxt.start == dt.date(2026, 5, 11)
     assert ScreeningRound.objects.filter(kind="rolling").count() == 2
     assert UnitReport.objects.filter(round=nxt).count() == UnitReport.objects.filter(round=first).count() > 0
+
+
+def test_rolling_job_opens_one_round_per_town_and_block(cast):
+    from xinfang.screening.tasks import rolling_rounds_open
+
+    first = rolling_rounds_open(today=dt.date(2026, 5, 6))
+    again = rolling_rounds_open(today=dt.date(2026, 5, 7))
+    assert {r.pk for r in first} == {r.pk for r in again}
+    assert {r.town.code for r in first} == {"fenjie", "hetang"}
+    town = cast["office"].town
+    town.screening = {**town.screening, "rolling": False}
+    town.save()
+    assert [r.town.code for r in rolling_rounds_open(today=dt.date(2026, 5, 12))] == ["hetang"]
