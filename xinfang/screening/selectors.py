@@ -188,6 +188,7 @@ def reports(*, user, round_ids):
 
 def items(*, user):
     return scope(ScreeningItem.objects.all(), user).select_related(
+        "town",
         "village",
         "department",
         "category",
@@ -245,6 +246,7 @@ def my_reports(*, user, rnd: ScreeningRound):
 
 def assessments(*, user):
     return scope(Assessment.objects.all(), user).select_related(
+        "town",
         "village",
         "grid",
         "department",

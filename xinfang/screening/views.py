@@ -41,10 +41,25 @@ def _forbidden(request, exc: PermissionDenied):
 
 
 def _masked(user, items) -> None:
+    """The ID number as the role may see it, and the risk level by its name (高、中、低)."""
+    names: dict = {}
     for i in items:
         i.person_id_shown = (
             i.person_id_number if user.role in FULL_ID_ROLES else mask_id_number(i.person_id_number)
         )
+        i.risk_label = _risk_name(names, i.town, i.risk_level)
+
+
+def _risk_name(names: dict, town, code: str) -> str:
+    if town.pk not in names:
+        names[town.pk] = {lv["code"]: lv["name"] for lv in stability_rules.levels(town)}
+    return names[town.pk].get(code, code)
+
+
+def _risk_labels(rows) -> None:
+    names: dict = {}
+    for a in rows:
+        a.risk_label = _risk_name(names, a.town, a.risk_level) if a.risk_level else ""
 
 
 # --- rounds ------------------------------------------------------------------------------------
@@ -266,6 +281,7 @@ def assessment_list(request):
     if g.get("status") in AssessmentStatus.values:
         found = found.filter(status=g["status"])
     rows = list(found.order_by("status", "-held_on", "-id")[:200])
+    _risk_labels(rows)
     for a in rows:
         a.mine = services._holds(user, a)
     return render(
@@ -380,6 +396,7 @@ def assessment_detail(request, pk: int):
         except (ValidationError, EditConflict) as exc:
             errors = _problems(request, exc, "未保存：")
             a = selectors.assessment_get(user=user, pk=pk)
+    _risk_labels([a])
     holds = services._holds(user, a)
     escalated = getattr(a, "escalated_to", None) if hasattr(a, "escalated_to") else None
     nxt = rules.next_level(a.level)
