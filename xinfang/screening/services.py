@@ -271,6 +271,12 @@ def _item_clean(town, report: UnitReport, data: ItemIn, i: int) -> ScreeningItem
     risk = _risk(town, data.risk_level, p + "risk_level")
     village = report.village if report.unit_kind in (UnitKind.VILLAGE, UnitKind.GRID) else None
     village_id = _id(data.village_id, p + "village", "村（居）")
+    if village_id and village is not None and village_id != village.pk:
+        # A village's or a grid's item is about its own village: an item placed in another village
+        # would be out of the reporter's own sight.
+        raise ValidationError(
+            {p + "village": "村（居）和网格只报告本村（居）的情况；涉及其他村（居）的，请在具体情况中写明。"}
+        )
     if village_id:
         village = Village.objects.filter(town=town, pk=village_id).first()
         if village is None:
@@ -591,7 +597,7 @@ def assessment_record(
     return a
 
 
-def _holds(user, a: Assessment) -> bool:
+def holds(user, a: Assessment) -> bool:
     """Whether the assessment is the user's unit's to hold."""
     return (
         (a.level == AssessmentLevel.GRID and user.role == Role.GRID and a.grid_id == user.grid_id)
@@ -616,7 +622,7 @@ def _held_assessment(user, assessment_id, version) -> Assessment:
         user,
         pk=_id(assessment_id, "assessment", "研判记录"),
     )
-    if not _holds(user, a):
+    if not holds(user, a):
         raise PermissionDenied(
             f"这是{a.get_level_display()}（{a.unit_name}）的研判，只能由该单位填写或提级。"
         )

@@ -21,6 +21,7 @@ from xinfang.stability.models import KeyPerson
 
 from . import rules, selectors, services
 from .choices import AssessmentLevel, AssessmentStatus, ItemKind, Outcome, RoundKind, UnitKind
+from .models import Assessment
 
 READ = tuple(WORK_ROLES)
 # Who sees a screened person's full ID number: the office, which converts items (and registers).
@@ -283,7 +284,7 @@ def assessment_list(request):
     rows = list(found.order_by("status", "-held_on", "-id")[:200])
     _risk_labels(rows)
     for a in rows:
-        a.mine = services._holds(user, a)
+        a.mine = services.holds(user, a)
     return render(
         request,
         "screening/assessment_list.html",
@@ -397,8 +398,8 @@ def assessment_detail(request, pk: int):
             errors = _problems(request, exc, "未保存：")
             a = selectors.assessment_get(user=user, pk=pk)
     _risk_labels([a])
-    holds = services._holds(user, a)
-    escalated = getattr(a, "escalated_to", None) if hasattr(a, "escalated_to") else None
+    holds = services.holds(user, a)
+    escalated = Assessment.objects.filter(escalated_from=a).exists()
     nxt = rules.next_level(a.level)
     return render(
         request,
@@ -407,7 +408,7 @@ def assessment_detail(request, pk: int):
             "a": a,
             "chain": selectors.assessment_chain(user=user, a=a),
             "can_complete": holds and a.status == AssessmentStatus.PENDING,
-            "can_escalate": holds and a.status == AssessmentStatus.DONE and nxt and escalated is None,
+            "can_escalate": holds and a.status == AssessmentStatus.DONE and nxt and not escalated,
             "next_label": AssessmentLevel(nxt).label if nxt else "",
             "needs_line": nxt == AssessmentLevel.LINE,
             "departments": Department.objects.filter(town_id=a.town_id).order_by("order", "id"),

@@ -42,6 +42,7 @@ def test_office_sees_the_missing_units_of_a_finished_round(demo, page_for, reque
     page.get_by_role("link", name="上下交叉比对").click()
     page.wait_for_load_state()
     expect(page.locator(".card", has_text=demo["village1"].village.name).first).to_contain_text("差异")
+    _shoot(request, page, "screening-cross")
 
 
 def test_grid_worker_reports_from_a_phone(demo, page_for, request):

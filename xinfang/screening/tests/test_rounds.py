@@ -94,7 +94,8 @@ def test_a_report_needs_items_or_a_zero_report_and_valid_items(cast, rnd):
             "校验位",
         ),
         ({"persons_count": 0}, "items.0.persons_count", "人数"),
-        ({"village_id": cast["h_village"].village_id}, "items.0.village", "不属于本镇"),
+        ({"village_id": cast["h_village"].village_id}, "items.0.village", "本村"),
+        ({"village_id": cast["village2"].village_id}, "items.0.village", "本村"),
     ]:
         with pytest.raises(ValidationError) as exc:
             services.report_submit(acting_user=cast["village1"], report_id=rep.pk, items=[item(**bad)])
@@ -199,3 +200,19 @@ def test_rolling_job_opens_one_round_per_town_and_block(cast):
     town.screening = {**town.screening, "rolling": False}
     town.save()
     assert [r.town.code for r in rolling_rounds_open(today=dt.date(2026, 5, 12))] == ["hetang"]
+
+
+def test_a_department_reports_about_any_village_of_its_town_only(cast, rnd):
+    rep = report_of(rnd, cast["dept1"])
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(
+            acting_user=cast["dept1"], report_id=rep.pk, items=[item(village_id=cast["h_village"].village_id)]
+        )
+    assert "不属于本镇" in exc.value.message_dict["items.0.village"][0]
+    services.report_submit(
+        acting_user=cast["dept1"], report_id=rep.pk, items=[item(village_id=cast["village2"].village_id)]
+    )
+    made = rep.items.get()
+    assert (
+        made.village_id == cast["village2"].village_id and made.department_id == cast["dept1"].department_id
+    )
