@@ -49,7 +49,10 @@ def test_grid_worker_reports_from_a_phone(demo, page_for, request):
     page = page_for("phone")
     _sign_in(page, "grid1")
     rolling = ScreeningRound.objects.get(kind="rolling")
-    page.goto(f"/screening/rounds/{rolling.pk}/report/")
+    page.goto("/screening/rounds/")
+    _no_overflow(page)
+    page.locator("#round-table tr", has_text=rolling.name).get_by_role("link", name="本单位报送").click()
+    page.wait_for_load_state()
     expect(page.get_by_role("button", name="一键报送零报告")).to_be_visible()
     page.get_by_text("矛盾纠纷", exact=True).click()
     page.get_by_label("事项（一句话）").fill("邻里排水沟纠纷")
@@ -68,3 +71,7 @@ def test_grid_worker_reports_from_a_phone(demo, page_for, request):
     assert found.reporter == demo["grid1"] and found.report.grid_id == demo["grid1"].grid_id
     # The zero report is gone from the form once the unit has items.
     expect(page.get_by_role("button", name="一键报送零报告")).to_have_count(0)
+    page.goto(f"/screening/rounds/{rolling.pk}/")
+    _no_overflow(page)
+    expect(page.locator("#item-table")).to_contain_text("邻里排水沟纠纷")
+    _shoot(request, page, "screening-round-phone")
