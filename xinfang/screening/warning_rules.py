@@ -29,6 +29,8 @@ def _grid_workers(grid_ids) -> dict[int, tuple[int, ...]]:
     level=Level.YELLOW,
     roles=(Role.OFFICE, Role.VILLAGE, Role.DEPARTMENT),
     description="排查轮次报送期限已过，仍有村（居）、网格或部门未报送排查情况（含零报告）",
+    # Read by the engine once a day (its periodic scan); a plain parameter where it is not.
+    cadence="daily",
 )
 def scan_missing_reports(town, now: dt.datetime):
     today = timezone.localtime(now).date()
@@ -58,6 +60,7 @@ def scan_missing_reports(town, now: dt.datetime):
     level=Level.YELLOW,
     roles=(Role.OFFICE, Role.VILLAGE, Role.DEPARTMENT),
     description="研判周期（战时每日、常态每周）已结束，某级研判单位没有研判记录",
+    cadence="daily",
 )
 def scan_missing_assessments(town, now: dt.datetime):
     today = timezone.localtime(now).date()
