@@ -182,6 +182,27 @@ class WarningsIn(Strict):
     rules: dict[Code, WarningRuleIn] = Field(default_factory=dict, title="预警规则")
 
 
+class ScreeningIn(Strict):
+    report_units: list[Literal["village", "grid", "department"]] = Field(
+        default_factory=lambda: ["village", "grid", "department"], min_length=1, title="须报送的单位"
+    )
+    rolling: bool = Field(True, title="自动建立滚动排查轮次")
+    rolling_every_days: int = Field(7, ge=1, le=92, title="滚动排查周期（日）")
+    rolling_due_days: int = Field(6, ge=0, le=92, title="滚动排查报送期限（开始后第几日）")
+    zero_statement: str = Field(
+        "本单位经全面排查，未发现矛盾纠纷、风险隐患和重点人员异常动向。",
+        min_length=1,
+        max_length=200,
+        title="零报告声明",
+    )
+    assessment_levels: list[Literal["grid", "village", "line", "town"]] = Field(
+        default_factory=lambda: ["grid", "village", "line", "town"], min_length=1, title="研判层级"
+    )
+    wartime_every_days: int = Field(1, ge=1, le=7, title="战时研判周期（日）")
+    normal_every_days: int = Field(7, ge=1, le=31, title="常态研判周期（日）")
+    warn_lookback_days: int = Field(14, ge=1, le=92, title="研判缺失预警回看天数")
+
+
 class TownConfig(Strict):
     town: TownIn = Field(title="镇")
     settings: SettingsIn = Field(default_factory=SettingsIn, title="参数")
@@ -196,6 +217,7 @@ class TownConfig(Strict):
     stability: StabilityIn = Field(default_factory=StabilityIn, title="稳控参数")
     warnings: WarningsIn = Field(default_factory=WarningsIn, title="预警")
     threat: "ThreatIn" = Field(default_factory=lambda: ThreatIn(), title="扬言识别")
+    screening: ScreeningIn = Field(default_factory=ScreeningIn, title="排查研判")
 
 
 # --- 扬言识别 (threat language): the lexicon the registration reads every petition's text with ---

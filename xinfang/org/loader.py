@@ -256,6 +256,7 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
             "stability": config.stability.model_dump(),
             "warnings": config.warnings.model_dump(exclude_none=True),
             "threat": config.threat.model_dump(),
+            "screening": config.screening.model_dump(),
             "loaded_at": timezone.now(),
         },
     )

@@ -30,6 +30,8 @@ ITEMS = [
     NavItem("保障期", "stability:periods", CASE_ROLES),
     NavItem("五不事件", "stability:incidents", CASE_ROLES),
     NavItem("回访", "stability:follow-ups", CASE_ROLES),
+    NavItem("排查", "screening:rounds", CASE_ROLES),
+    NavItem("四级研判", "screening:assessments", CASE_ROLES),
     NavItem("专项救助", "relief:totals", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("“五有”未齐全", "plans:incomplete", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("各镇概况", "org:towns", (R.COUNTY,)),
