@@ -5,6 +5,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Q
+from django.utils import timezone
 
 from xinfang.cases.models import Case
 from xinfang.core.scoping import get_scoped_or_404, scope
@@ -35,7 +36,7 @@ def cadence_rows(town, start: dt.date, end: dt.date, *, today: dt.date | None = 
     Each row: code, name, holder, leader_id (None unless per leader), leader_name, period,
     period_start, period_end, label, required, held, short (held < required), ended (the period is
     over by `today`)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     cadences = list(Cadence.objects.filter(town=town).order_by("id"))
     if not cadences:
         return []
@@ -161,3 +162,117 @@ def reception_petitions(*, user, reception: Reception) -> list:
 
 def kinds_for(user) -> list[tuple[str, str]]:
     return list(MeetingKind.choices)
+
+
+def task_get(*, user, pk: int):
+    from .models import FollowUpTask
+
+    return get_scoped_or_404(FollowUpTask.objects.select_related("meeting"), user, pk=pk)
+
+
+OPEN_FOR_MEETINGS = 500
+
+
+def cases_to_discuss(*, user) -> list:
+    """The cases a meeting may discuss: those not yet resolved, newest first (bounded: a meeting
+    picks among the live ones)."""
+    from xinfang.cases.choices import Resolution
+
+    return list(
+        scope(Case.objects.exclude(resolution=Resolution.RESOLVED), user)
+        .select_related("village")
+        .order_by("-year", "-seq")[:OPEN_FOR_MEETINGS]
+    )
+
+
+def key_persons_to_discuss(*, user) -> list:
+    from xinfang.stability.models import KeyPerson
+
+    return list(
+        scope(KeyPerson.objects.all(), user).select_related("petitioner").order_by("id")[:OPEN_FOR_MEETINGS]
+    )
+
+
+def cases_waiting_for_joint_meeting(*, user) -> list:
+    """Cases before assignment whose owner the joint meeting names (待联席会议确定), with the proposal
+    (already decided ones too, so that a later meeting may change the decision)."""
+    from xinfang.cases.choices import CaseState
+    from xinfang.cases.ownership import JOINT_DECIDED, ownership_propose
+
+    special = Q(is_collective=True) | Q(has_threat=True) | ~Q(skip_level="") | Q(major=True)
+    found = (
+        scope(Case.objects.filter(state__in=[CaseState.REGISTERED, CaseState.ACCEPTED]), user)
+        .filter(special)
+        .select_related("town", "village", "category__lead", "lead_leader")
+        .order_by("-year", "-seq")[:OPEN_FOR_MEETINGS]
+    )
+    rows = []
+    for case in found:
+        proposal = ownership_propose(case)
+        if proposal.waits_for_joint_meeting or proposal.rule == JOINT_DECIDED:
+            rows.append({"case": case, "proposal": proposal, "decided": proposal.rule == JOINT_DECIDED})
+    return rows
+
+
+def cadence_year_grid(rows: list[dict]) -> list[dict]:
+    """The year view: one line per cadence (and per leader), one cell per period in order."""
+    lines: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["code"], r["leader_id"])
+        line = lines.setdefault(
+            key,
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "leader_name": r["leader_name"],
+                "period": r["period"],
+                "cells": {},
+            },
+        )
+        line["cells"][r["period_start"]] = r
+    periods: dict[str, set] = {}
+    for r in rows:
+        periods.setdefault(r["code"], set()).add(r["period_start"])
+    for line in lines.values():
+        # A leader bound in some months only: the other months are empty, not shifted left.
+        line["cells"] = [line["cells"].get(k) for k in sorted(periods[line["code"]])]
+    return list(lines.values())
+
+
+def reception_counts(receptions_: list, *, user) -> list:
+    counts = Counter(
+        scope(ReceptionPetition.objects.filter(reception__in=receptions_), user).values_list(
+            "reception_id", flat=True
+        )
+    )
+    for r in receptions_:
+        r.petitions_count = counts.get(r.pk, 0)
+    return receptions_
+
+
+def petition_by_number(*, user, number: str):
+    """The first petition of a case the user may see, by its number (分信〔2026〕0001号 or 12)."""
+    from django.core.exceptions import ValidationError
+
+    from xinfang.cases.models import Petition
+    from xinfang.cases.numbering import case_number_normalize
+
+    number = (number or "").strip()[:40]
+    if not number:
+        raise ValidationError({"case": "请填写事项编号。"})
+    town = user.town
+    text = case_number_normalize(
+        number, prefix=town.case_number_prefix if town else None, year=timezone.localdate().year
+    )
+    case = scope(Case.objects.filter(number=text), user).first()
+    petition = (
+        scope(Petition.objects.filter(case=case), user)
+        .select_related("case")
+        .order_by("-received_at")
+        .first()
+        if case
+        else None
+    )
+    if petition is None:
+        raise ValidationError({"case": f"找不到事项“{number}”，请核对编号（如 分信〔2026〕0001号）。"})
+    return petition
