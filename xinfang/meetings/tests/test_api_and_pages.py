@@ -37,8 +37,13 @@ def test_the_office_records_a_joint_meeting_through_the_api(cast, client_as):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["owner_decisions"] == [
-        {"case": case.pk, "number": case.number, "lead_leader": leader.name, "lead_department": None,
-         "responsible_persons": []}
+        {
+            "case": case.pk,
+            "number": case.number,
+            "lead_leader": leader.name,
+            "lead_department": None,
+            "responsible_persons": [],
+        }
     ]
     assert body["tasks"][0]["owner"] == leader.name
     assert Case.objects.get(pk=case.pk).lead_leader == leader
@@ -109,8 +114,13 @@ def test_the_pages_answer_each_role(cast, client_as):
     m = meeting(cast, MeetingKind.JOINT, timezone.localdate())
     for who in ["office", "leader1", "dept1", "village1", "grid1", "supervisor", "county"]:
         c = client_as(who)
-        for url in ["/meetings/", f"/meetings/{m.pk}/", "/meetings/cadence/", "/meetings/cadence/?view=year",
-                    "/meetings/receptions/"]:
+        for url in [
+            "/meetings/",
+            f"/meetings/{m.pk}/",
+            "/meetings/cadence/",
+            "/meetings/cadence/?view=year",
+            "/meetings/receptions/",
+        ]:
             assert c.get(url).status_code == 200, (who, url)
     assert client_as("office").get("/meetings/new/").status_code == 200
     assert client_as("leader1").get("/meetings/new/").status_code == 200
@@ -121,7 +131,13 @@ def test_the_pages_answer_each_role(cast, client_as):
 def test_the_form_keeps_what_was_typed(cast, client_as):
     response = client_as("office").post(
         "/meetings/new/",
-        {"kind": "joint", "held_on": "2026-02-30", "place": "三楼会议室", "decisions": "保留这段决定", "task_what_0": "走访"},
+        {
+            "kind": "joint",
+            "held_on": "2026-02-30",
+            "place": "三楼会议室",
+            "decisions": "保留这段决定",
+            "task_what_0": "走访",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -133,7 +149,12 @@ def test_the_page_records_a_meeting(cast, client_as):
     leader = cast["leader1"].person
     response = client_as("leader1").post(
         "/meetings/new/",
-        {"kind": "task_force", "held_on": timezone.localdate().isoformat(), "place": "村部", "title": "专班例会"},
+        {
+            "kind": "task_force",
+            "held_on": timezone.localdate().isoformat(),
+            "place": "村部",
+            "title": "专班例会",
+        },
     )
     assert response.status_code == 302
     m = Meeting.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
@@ -147,6 +168,8 @@ def test_the_cadence_api(cast, client_as):
     joint = next(r for r in body["items"] if r["code"] == "joint_meeting")
     expected = Meeting.objects.filter(town=town, kind="joint", held_on__month=1, held_on__year=2026).count()
     assert joint["held"] == expected and joint["required"] == 1
-    assert client_as("office").get("/api/v1/meeting-cadence?start=2026-02-01&end=2026-01-01").status_code == 422
+    assert (
+        client_as("office").get("/api/v1/meeting-cadence?start=2026-02-01&end=2026-01-01").status_code == 422
+    )
     assert client_as("county").get("/api/v1/meeting-cadence").status_code == 422
     assert client_as("county").get(f"/api/v1/meeting-cadence?town={town.pk}").status_code == 200

@@ -118,7 +118,9 @@ def test_a_leader_records_only_their_own_task_force_meetings(cast):
     with pytest.raises(ValidationError) as refused:
         meeting_create(
             acting_user=leader,
-            data=MeetingIn(kind=MeetingKind.TASK_FORCE, held_on=timezone.localdate(), place="会议室", host_id=other.pk),
+            data=MeetingIn(
+                kind=MeetingKind.TASK_FORCE, held_on=timezone.localdate(), place="会议室", host_id=other.pk
+            ),
         )
     assert "本人召集" in refused.value.message_dict["host"][0]
     meeting = meeting_create(
@@ -182,7 +184,9 @@ def test_the_minutes_are_a_word_document(cast, client_as):
     case = register(cast, threat=True, title="征地补偿集体访")
     leader = _leaders(office.town)[1]
     meeting = _joint(cast, case, leader)
-    FollowUpTask.objects.create(meeting=meeting, what="三日内入户走访", owner=leader, due_on=timezone.localdate())
+    FollowUpTask.objects.create(
+        meeting=meeting, what="三日内入户走访", owner=leader, due_on=timezone.localdate()
+    )
     response = client_as("office").get(f"/meetings/{meeting.pk}/minutes.docx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -195,4 +199,6 @@ def test_the_minutes_are_a_word_document(cast, client_as):
     assert f"三日内入户走访，责任人{leader.name}" in text
     assert "集体访事项由联席会议确定包案领导" in text
     assert doc.sections[0].page_width.cm == pytest.approx(21.0, abs=0.01)
-    assert AuditEvent.objects.filter(event="export", target_id=str(meeting.pk), detail="下载会议纪要").exists()
+    assert AuditEvent.objects.filter(
+        event="export", target_id=str(meeting.pk), detail="下载会议纪要"
+    ).exists()
