@@ -49,3 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
             )
+        from xinfang.demo.meetings import meetings_demo
+
+        if made := meetings_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成会议演示数据：会议 {made['meetings']} 次，领导接访日 {made['receptions']} 个。"
+            )
