@@ -214,8 +214,9 @@ def cases_waiting_for_joint_meeting(*, user) -> list:
     return rows
 
 
-def cadence_year_grid(rows: list[dict]) -> list[dict]:
-    """The year view: one line per cadence (and per leader), one cell per period in order."""
+def cadence_year_grid(rows: list[dict], start: dt.date, end: dt.date) -> list[dict]:
+    """The year view: one line per cadence (and per leader), one cell per period of [start, end]
+    in order; None where a leader owned no case that period (not bound by the cadence)."""
     lines: dict[tuple, dict] = {}
     for r in rows:
         key = (r["code"], r["leader_id"])
@@ -230,12 +231,9 @@ def cadence_year_grid(rows: list[dict]) -> list[dict]:
             },
         )
         line["cells"][r["period_start"]] = r
-    periods: dict[str, set] = {}
-    for r in rows:
-        periods.setdefault(r["code"], set()).add(r["period_start"])
     for line in lines.values():
-        # A leader bound in some months only: the other months are empty, not shifted left.
-        line["cells"] = [line["cells"].get(k) for k in sorted(periods[line["code"]])]
+        periods = [p for p, _ in periods_between(start, end, line["period"])]
+        line["cells"] = [line["cells"].get(p) for p in periods]
     return list(lines.values())
 
 

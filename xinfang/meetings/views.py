@@ -266,14 +266,17 @@ def cadence(request):
     if town is None:
         return render(request, "meetings/cadence.html", {**context, "rows": [], "grid": []})
     if view == "year":
-        rows = selectors.cadence_rows(town, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today)
-        context["grid"] = selectors.cadence_year_grid(rows)
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        rows = selectors.cadence_rows(town, first, last, today=today)
+        context["grid"] = selectors.cadence_year_grid(rows, first, last)
         context["short"] = sum(1 for r in rows if r["short"] and r["ended"])
     else:
         start, end = period_of(dt.date(year, month, 1), "month")
         rows = selectors.cadence_rows(town, start, end, today=today)
         context["rows"] = rows
         context["short"] = sum(1 for r in rows if r["short"])
+        context["missed"] = sum(1 for r in rows if r["short"] and r["ended"])
+        context["pending"] = context["short"] - context["missed"]
     return render(request, "meetings/cadence.html", context)
 
 

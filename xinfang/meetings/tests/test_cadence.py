@@ -62,3 +62,25 @@ def test_a_leader_without_cases_is_not_bound(cast):
     Case.objects.filter(town=town).update(lead_leader=None)
     rows = cadence_rows(town, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert not [r for r in rows if r["code"] == "task_force_meeting"]
+
+
+def test_the_year_grid_keeps_each_month_in_its_column(cast):
+    from xinfang.meetings.selectors import cadence_year_grid
+
+    town = cast["office"].town
+    leader = cast["leader1"].person
+    Case.objects.filter(town=town).update(lead_leader=None)
+    from .factories import register
+
+    case = register(cast)
+    # Owned from September: January to August are not the leader's to hold.
+    Case.objects.filter(pk=case.pk).update(lead_leader=leader, assigned_on=dt.date(2026, 9, 10))
+    meeting(cast, MeetingKind.TASK_FORCE, dt.date(2026, 10, 5), host=leader)
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    grid = cadence_year_grid(cadence_rows(town, first, last, today=dt.date(2026, 12, 2)), first, last)
+    line = next(g for g in grid if g["code"] == "task_force_meeting")
+    assert len(line["cells"]) == 12
+    assert line["cells"][:8] == [None] * 8
+    assert [c["held"] for c in line["cells"][8:]] == [0, 1, 0, 0]
+    quarters = next(g for g in grid if g["code"] == "party_committee_report")
+    assert len(quarters["cells"]) == 4
