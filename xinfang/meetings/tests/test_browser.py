@@ -82,3 +82,28 @@ def test_the_cadence_pages(demo, page_for, request):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     _shoot(request, phone, "meetings-cadence-phone")
+
+
+def test_the_pages_fit_a_phone(demo, page_for, request):
+    from xinfang.meetings.models import Meeting, Reception
+
+    phone = page_for("phone")
+    _sign_in(phone, "office")
+    meeting = Meeting.objects.filter(kind="task_force").exclude(tasks=None).first()
+    reception = Reception.objects.order_by("held_on").first()
+    for url, name in [
+        ("/meetings/", "meetings-list-phone"),
+        ("/meetings/new/", "meetings-new-phone"),
+        (f"/meetings/{meeting.pk}/", "meetings-task-force-phone"),
+        (f"/meetings/receptions/{reception.pk}/", "meetings-reception-phone"),
+        ("/cases/batch-assign/", "cases-batch-assign-phone"),
+    ]:
+        phone.goto(url)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+        _shoot(request, phone, name)
+    pc = page_for("pc")
+    _sign_in(pc, "office")
+    pc.goto("/cases/batch-assign/")
+    expect(pc.locator("#batch-table")).to_be_visible()
+    _shoot(request, pc, "cases-batch-assign-pc")
