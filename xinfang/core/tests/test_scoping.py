@@ -120,7 +120,7 @@ PAGES = {
     "meetings:cadence": ("list", "/meetings/cadence/?view=year"),
     "meetings:detail": (
         "exempt",
-        "a page per meeting: meetings/tests/test_api_and_pages checks other towns get 404, villages their cases",
+        "a page per meeting: meetings/tests/test_api_and_pages checks other towns and villages",
     ),
     "meetings:minutes": (
         "exempt",
