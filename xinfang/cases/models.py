@@ -485,6 +485,7 @@ class CaseEvent(models.Model):
         ("department", "原牵头部门："),
         ("withdrawn", "撤回交办单："),
         ("threat", "扬言："),
+        ("meeting", "会议："),
     ]
 
     def summary(self) -> str:

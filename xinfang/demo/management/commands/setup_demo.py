@@ -55,6 +55,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成排查研判演示数据：排查轮次 {made['rounds']} 轮，{made['pending']}待研判。"
             )
+        from xinfang.demo.meetings import meetings_demo
+
+        if made := meetings_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成会议演示数据：会议 {made['meetings']} 次，领导接访日 {made['receptions']} 个。"
+            )
         # The scan runs last, so every rule finds the other demos' objects.
         from xinfang.demo.warnings import warnings_demo
 
