@@ -278,3 +278,32 @@ def test_roles_and_level_are_the_towns_settings(cast, fenjie, scan):
         scan(rules={"repeat_petition"})
     [w] = _only("repeat_petition")
     assert w.level == "orange" and inbox_of(w) == {"leader1"}
+
+
+@pytest.mark.parametrize(
+    ("content", "fires"),
+    [
+        ("村里拖了三年不给补偿款，再不解决我就去北京上访。", True),
+        ("我们不会去北京，只希望镇里尽快把补偿款发下来。", False),
+        ("听说隔壁村有人为这事去省里上访，我们只想在镇里解决。", False),
+    ],
+)
+def test_threat_language_alone_flags_the_petition_and_warns_the_office(cast, client_as, content, fires):
+    """No box ticked: the registration reads the text, and only a real threat reaches the inbox."""
+    village = cast["village1"].village
+    with at("2026-05-04 09:00"):
+        response = client_as("office").post(
+            "/api/v1/petitions",
+            {
+                "channel": "visit",
+                "received_at": "2026-05-04T08:30:00+08:00",
+                "petitioner": {"name": "读文某", "village": village.name},
+                "title": "反映征地补偿",
+                "content": content,
+            },
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    assert response.json()["case"]["has_threat"] is fires
+    inbox = client_as("office").get("/api/v1/warnings?level=red&rule=threat").json()
+    assert inbox["count"] == (1 if fires else 0)
