@@ -105,7 +105,15 @@ def town_objects(cast, settings, tmp_path):
     (alert,) = alerts_send(case=case, recipients=[office], kind="rebound", text="化解后反弹（模糊测试）")
     key_person, period, follow_up = _stability_objects(cast, case)
     meeting, task, reception = _meeting_objects(cast, case)
+    rnd, screening_item, assessment = _screening_objects(cast)
+    threat_petition, warning = _threat_objects(cast)
     return {
+        "round_id": rnd.pk,
+        "item_id": screening_item.pk,
+        "assessment_id": assessment.pk,
+        "petition_id": threat_petition.pk,
+        "index": 0,
+        "warning_id": warning.pk,
         "meeting_id": meeting.pk,
         "task_id": task.pk,
         "reception_id": reception.pk,
@@ -120,6 +128,54 @@ def town_objects(cast, settings, tmp_path):
         "period_id": period.pk,
         "follow_up_id": follow_up.pk,
     }
+
+
+def _screening_objects(cast):
+    """A screening round in which village1's grid worker reported an item, assessed at grid level."""
+    from xinfang.screening.models import UnitReport
+    from xinfang.screening.services import ItemIn, assessment_record, report_submit, round_create
+
+    rnd = round_create(
+        acting_user=cast["office"],
+        name="模糊测试集中排查",
+        start=dt.date(2026, 11, 2),
+        end=dt.date(2099, 1, 1),
+        due=dt.date(2099, 1, 1),
+    )
+    grid = cast["grid1"]
+    report = UnitReport.objects.get(round=rnd, unit_kind="grid", grid_id=grid.grid_id)
+    item_in = ItemIn(
+        kind="dispute", title="宅基地纠纷", description="两户因宅基地界址争执。", risk_level="medium"
+    )
+    report_submit(acting_user=grid, report_id=report.pk, items=[item_in])
+    found = rnd.items.get()
+    assessment = assessment_record(
+        acting_user=grid,
+        item_id=found.pk,
+        risk_level="medium",
+        conclusion="矛盾可控",
+        next_step="三日内入户调解",
+        participants="网格员",
+    )
+    return rnd, found, assessment
+
+
+def _threat_objects(cast):
+    """A petition of village1 whose text threatens (a detected hit), and the red warning it raised."""
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register
+    from xinfang.warnings.models import Warning
+
+    petition = petition_register(
+        data=PetitionIn(
+            channel="visit",
+            received_at=dt.datetime(2026, 11, 3, 9, tzinfo=SHANGHAI),
+            petitioner=PetitionerIn(name="吴某某", village=cast["village1"].village),
+            title="补偿款未发放",
+            content="补偿款再不发放，我就去北京上访。",
+        ),
+        acting_user=cast["office"],
+    )
+    return petition, Warning.objects.get(rule="threat", case=petition.case)
 
 
 def _meeting_objects(cast, case):
