@@ -82,7 +82,7 @@ def overdue_cases(town, start: dt.date, end: dt.date, today: dt.date) -> list[Fa
             & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=F("resolve_by")))
         )
         .only(
-            "pk",
+            "id",
             "number",
             "title",
             "village_id",
@@ -137,7 +137,7 @@ def resolution_rate(town, start: dt.date, end: dt.date, today: dt.date) -> list[
         .exclude(state=CaseState.NOT_ACCEPTED)
         .exclude(resolved_on__lt=start)
         .only(
-            "pk",
+            "id",
             "number",
             "title",
             "village_id",
@@ -183,7 +183,7 @@ def satisfaction(town, start: dt.date, end: dt.date, today: dt.date) -> list[Fac
     cases = (
         Case.objects.filter(town=town, rated_on__range=(start, end))
         .exclude(unit_rating="")
-        .only("pk", "number", "title", "village_id", "lead_department_id", "unit_rating", "rated_on")
+        .only("id", "number", "title", "village_id", "lead_department_id", "unit_rating", "rated_on")
         .order_by("rated_on", "id")
     )
     return [
@@ -208,9 +208,9 @@ def rebounds(town, start: dt.date, end: dt.date, today: dt.date) -> list[Fact]:
         CaseEvent.objects.filter(case__town=town, kind=CaseEventType.REBOUND, at__gte=first, at__lt=after)
         .select_related("case")
         .only(
-            "pk",
+            "id",
             "at",
-            "case__pk",
+            "case__id",
             "case__number",
             "case__title",
             "case__village_id",
