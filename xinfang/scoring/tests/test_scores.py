@@ -31,7 +31,8 @@ def test_village1_scores_78_and_each_point_is_explained(cast, november):
         items["resolution_rate"].points,
     ) == (1, 2, 10.0)
     assert items["resolution_rate"].explain == "1/2 = 50.0%，20 分 × 50.0% = 10 分"
-    # 满意率: B 满意, C 基本满意 (counted: fenjie's basic_satisfied_counts) → 2/2 of 10; E's rating is in December
+    # 满意率: B 满意, C 基本满意 (counted: fenjie's basic_satisfied_counts) → 2/2 of 10;
+    # E's rating is in December
     assert (items["satisfaction"].count, items["satisfaction"].total, items["satisfaction"].points) == (
         2,
         2,
