@@ -49,3 +49,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
             )
+        from xinfang.demo.supervision import supervision_demo
+
+        if made := supervision_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成督查督办演示数据：督办单 {made['notices']} 张（含逾期未回复），"
+                "督查记录和问责记录各 1 条。"
+            )
