@@ -24,7 +24,7 @@ def _refuse(field: str, message: str):
     return Status(422, {"detail": "输入有误", "errors": [{"field": field, "message": message}]})
 
 
-class ItemOut(Schema):
+class ScoreItemOut(Schema):
     key: str
     name: str
     rate: bool = Field(..., description="true：比率项（得分 = 分值 × 比率）；false：扣分项")
@@ -40,7 +40,7 @@ class ScoreOut(Schema):
     unit: int
     unit_name: str
     total: float
-    items: list[ItemOut]
+    items: list[ScoreItemOut]
 
 
 class ScoreListOut(Schema):
@@ -122,7 +122,7 @@ def score_index(request, filters: Query[ScoreFilters]):
     }
 
 
-class FactOut(Schema):
+class ScoreFactOut(Schema):
     kind: str = Field(..., description="case 信访事项、incident 五不事件、notice 督办单 等")
     id: int | None
     label: str
@@ -132,16 +132,16 @@ class FactOut(Schema):
     url: str
 
 
-class FactListOut(Schema):
+class ScoreFactListOut(Schema):
     unit_name: str
-    item: ItemOut
-    items: list[FactOut]
+    item: ScoreItemOut
+    items: list[ScoreFactOut]
     count: int
 
 
 @router.get(
     "/scores/{kind}/{unit_id}/{key}",
-    response={200: FactListOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ScoreFactListOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="一个单位一项得分所依据的事实",
 )
 def score_facts(request, kind: str, unit_id: Id, key: str, filters: Query[ScoreFilters]):

@@ -20,7 +20,7 @@ from .choices import Measure, UnitKind
 from .models import Accountability, ScoringRules
 
 RECORDERS = frozenset({Role.SUPERVISOR})
-FORBIDDEN = "问责记录由督查专班（镇纪委牵头）填写，您的角色不能填写问责记录。"
+FORBIDDEN = "问责记录由督查专班（纪委牵头）填写，您的角色不能填写问责记录。"
 
 
 def rules_store(sender=None, *, town, config, **kwargs) -> None:

@@ -17,7 +17,7 @@ def _help(choices) -> str:
     return "、".join(f"{value} {label}" for value, label in choices.choices)
 
 
-class ReplyOut(Schema):
+class SupervisionReplyOut(Schema):
     id: int
     text: str
     replied_by: str
@@ -25,7 +25,7 @@ class ReplyOut(Schema):
     late: bool = Field(..., description="超过回复期限后回复")
 
 
-class NoticeOut(Schema):
+class SupervisionNoticeOut(Schema):
     id: int
     number: str
     unit_kind: str = Field(..., description=_help(UnitKind))
@@ -47,11 +47,11 @@ class NoticeOut(Schema):
     closed_at: dt.datetime | None
     close_note: str
     version: int
-    replies: list[ReplyOut] = Field(default_factory=list, description="回复（仅单件查询时给出）")
+    replies: list[SupervisionReplyOut] = Field(default_factory=list, description="回复（仅单件查询时给出）")
 
 
-class NoticeListOut(Schema):
-    items: list[NoticeOut]
+class SupervisionNoticeListOut(Schema):
+    items: list[SupervisionNoticeOut]
     count: int
 
 
@@ -94,7 +94,7 @@ def _notice(n, today, *, replies=False) -> dict:
     }
 
 
-class NoticeFilters(InSchema):
+class SupervisionNoticeFilters(InSchema):
     status: str = Field("", max_length=20, description="状态：" + _help(NoticeStatus) + "；不填为全部")
     offset: Offset = 0
     limit: Limit = 50
@@ -102,10 +102,10 @@ class NoticeFilters(InSchema):
 
 @router.get(
     "/supervision-notices",
-    response={200: NoticeListOut, 422: ErrorOut},
+    response={200: SupervisionNoticeListOut, 422: ErrorOut},
     summary="督办单：联席办、镇领导、督查专班为全镇的，村（居）、部门为发往本单位的",
 )
-def notice_index(request, filters: Query[NoticeFilters]):
+def notice_index(request, filters: Query[SupervisionNoticeFilters]):
     if filters.status and filters.status not in NoticeStatus.values:
         return Status(
             422,
@@ -120,7 +120,7 @@ def notice_index(request, filters: Query[NoticeFilters]):
     return {"items": [_notice(n, today) for n in page], "count": found.count()}
 
 
-class NoticeIn(InSchema):
+class SupervisionNoticeIn(InSchema):
     unit_kind: str = Field(..., max_length=20, description="督办对象类型：" + _help(UnitKind))
     unit: Id = Field(..., description="村（居）或部门的编号")
     subject: str = Field(..., max_length=20, description="督办内容：" + _help(Subject))
@@ -133,10 +133,10 @@ class NoticeIn(InSchema):
 
 @router.post(
     "/supervision-notices",
-    response={201: NoticeOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: SupervisionNoticeOut, 403: ErrorOut, 422: ErrorOut},
     summary="下发督办单（仅督查专班）",
 )
-def notice_new(request, body: NoticeIn):
+def notice_new(request, body: SupervisionNoticeIn):
     notice = services.notice_issue(
         acting_user=request.auth,
         unit_kind=body.unit_kind,
@@ -152,22 +152,22 @@ def notice_new(request, body: NoticeIn):
     return Status(201, _notice(notice, timezone.localdate(), replies=True))
 
 
-@router.get("/supervision-notices/{notice_id}", response=NoticeOut, summary="一张督办单及其回复")
+@router.get("/supervision-notices/{notice_id}", response=SupervisionNoticeOut, summary="一张督办单及其回复")
 def notice_detail(request, notice_id: Id):
     notice = selectors.notice_get(user=request.auth, pk=notice_id)
     return _notice(notice, timezone.localdate(), replies=True)
 
 
-class ReplyIn(InSchema):
+class SupervisionReplyIn(InSchema):
     text: str = Field(..., max_length=services.TEXT_MAX, description="回复内容（2000 字以内）")
 
 
 @router.post(
     "/supervision-notices/{notice_id}/replies",
-    response={201: NoticeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: SupervisionNoticeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="回复督办单（仅被督办单位）",
 )
-def notice_reply(request, notice_id: Id, body: ReplyIn):
+def notice_reply(request, notice_id: Id, body: SupervisionReplyIn):
     try:
         services.notice_reply(acting_user=request.auth, notice_id=notice_id, text=body.text)
     except services.NoticeClosed as exc:
@@ -176,17 +176,17 @@ def notice_reply(request, notice_id: Id, body: ReplyIn):
     return Status(201, _notice(notice, timezone.localdate(), replies=True))
 
 
-class CloseIn(InSchema):
+class SupervisionCloseIn(InSchema):
     note: str = Field(..., max_length=500, description="办结意见")
     version: int | None = Field(None, ge=1, le=2**31, description="读取时的版本，防止覆盖新的回复")
 
 
 @router.post(
     "/supervision-notices/{notice_id}/close",
-    response={200: NoticeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: SupervisionNoticeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="办结督办单（仅督查专班）",
 )
-def notice_close(request, notice_id: Id, body: CloseIn):
+def notice_close(request, notice_id: Id, body: SupervisionCloseIn):
     try:
         services.notice_close(
             acting_user=request.auth, notice_id=notice_id, note=body.note, version=body.version
@@ -197,7 +197,7 @@ def notice_close(request, notice_id: Id, body: CloseIn):
     return _notice(notice, timezone.localdate(), replies=True)
 
 
-class VisitOut(Schema):
+class SupervisionVisitOut(Schema):
     id: int
     day: dt.date
     villages: list[str]
@@ -208,12 +208,12 @@ class VisitOut(Schema):
     recorded_by: str
 
 
-class VisitListOut(Schema):
-    items: list[VisitOut]
+class SupervisionVisitListOut(Schema):
+    items: list[SupervisionVisitOut]
     count: int
 
 
-class VisitFilters(InSchema):
+class SupervisionVisitFilters(InSchema):
     offset: Offset = 0
     limit: Limit = 50
 
@@ -231,8 +231,8 @@ def _visit(v) -> dict:
     }
 
 
-@router.get("/supervision-visits", response=VisitListOut, summary="督查记录")
-def visit_index(request, filters: Query[VisitFilters]):
+@router.get("/supervision-visits", response=SupervisionVisitListOut, summary="督查记录")
+def visit_index(request, filters: Query[SupervisionVisitFilters]):
     found = selectors.visits(user=request.auth)
     return {
         "items": [_visit(v) for v in found[filters.offset : filters.offset + filters.limit]],
@@ -240,7 +240,7 @@ def visit_index(request, filters: Query[VisitFilters]):
     }
 
 
-class VisitIn(InSchema):
+class SupervisionVisitIn(InSchema):
     day: Day
     villages: list[Id] = Field(default_factory=list, max_length=100)
     departments: list[Id] = Field(default_factory=list, max_length=100)
@@ -251,10 +251,10 @@ class VisitIn(InSchema):
 
 @router.post(
     "/supervision-visits",
-    response={201: VisitOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: SupervisionVisitOut, 403: ErrorOut, 422: ErrorOut},
     summary="记录督查（仅督查专班）",
 )
-def visit_new(request, body: VisitIn):
+def visit_new(request, body: SupervisionVisitIn):
     visit = services.visit_record(
         acting_user=request.auth,
         day=body.day,

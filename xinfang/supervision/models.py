@@ -1,4 +1,4 @@
-"""督查督办: the supervision team (镇纪委牵头的联合督查专班) issues supervision notices (督办单) to a
+"""督查督办: the supervision team (纪委牵头的联合督查专班) issues supervision notices (督办单) to a
 village or a department about a case, a key person or a theme, with a reply deadline; the unit
 replies; the team closes the notice. Overdue notices warn the office (warning_rules). Supervision
 visits (督查) record what the team found where.

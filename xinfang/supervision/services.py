@@ -28,7 +28,7 @@ TEXT_MAX = 2000
 # A reply deadline further away than this is a typing slip, not supervision.
 REPLY_DAYS_MAX = 90
 
-FORBIDDEN_ISSUE = "督办单由督查专班（镇纪委牵头）下发，您的角色不能下发督办单。"
+FORBIDDEN_ISSUE = "督办单由督查专班（纪委牵头）下发，您的角色不能下发督办单。"
 FORBIDDEN_CLOSE = "督办单由督查专班办结，您的角色不能办结督办单。"
 FORBIDDEN_VISIT = "督查记录由督查专班填写，您的角色不能填写督查记录。"
 
