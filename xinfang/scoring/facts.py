@@ -297,17 +297,30 @@ def overdue_supervision(town, start: dt.date, end: dt.date, today: dt.date) -> l
     return facts
 
 
+# The name of every scoring key of the town configuration, computed here or not.
+NAMES = {
+    "resolution_rate": "化解稳定率",
+    "satisfaction": "群众满意率",
+    "overdue_cases": "超期事项",
+    "rebounds": "化解后反弹",
+    "incidents": "五不事件",
+    "missing_reports": "排查未报送",
+    "missing_assessments": "研判缺失",
+    "missed_meetings": "专班会议不足",
+    "overdue_supervision": "督办逾期",
+}
+
 FactSource = Callable[[object, dt.date, dt.date, dt.date], list[Fact]]
 
 # Each scoring key's fact function and its name; a key configured without a function here is
 # shown as not computed (rules.py), never as zero.
 FACTS: dict[str, tuple[str, FactSource]] = {
-    "resolution_rate": ("化解稳定率", resolution_rate),
-    "satisfaction": ("群众满意率", satisfaction),
-    "overdue_cases": ("超期事项", overdue_cases),
-    "rebounds": ("化解后反弹", rebounds),
-    "incidents": ("五不事件", incidents),
-    "overdue_supervision": ("督办逾期", overdue_supervision),
+    "resolution_rate": (NAMES["resolution_rate"], resolution_rate),
+    "satisfaction": (NAMES["satisfaction"], satisfaction),
+    "overdue_cases": (NAMES["overdue_cases"], overdue_cases),
+    "rebounds": (NAMES["rebounds"], rebounds),
+    "incidents": (NAMES["incidents"], incidents),
+    "overdue_supervision": (NAMES["overdue_supervision"], overdue_supervision),
 }
 
 

@@ -56,7 +56,7 @@ def _item_facts(town, period: Period, today: dt.date):
     for cfg in rules.items:
         source = facts_mod.FACTS.get(cfg.key)
         if source is None:
-            missing.append(cfg.key)
+            missing.append(facts_mod.NAMES.get(cfg.key, cfg.key))
             continue
         name, fn = source
         items.append((cfg, name, fn(town, period.start, period.end, today)))

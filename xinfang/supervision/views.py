@@ -153,7 +153,8 @@ def notice_detail(request, pk: int):
             "status": notice.status_on(today),
             "late": notice.days_overdue(today),
             "replies": list(notice.replies.all()),
-            "visits": list(notice.visits.all()),
+            # The team's visits may name other units: only the town's readers see them.
+            "visits": list(notice.visits.all()) if user.role in VISIT_READERS else [],
             "items": notice_items(notice),
             "can_reply": open_ and notice.is_addressee(user),
             "can_close": open_ and user.role in services.ISSUERS,
