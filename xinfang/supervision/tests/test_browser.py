@@ -34,6 +34,11 @@ def _fits(page, width):
 
 def test_the_village_replies_from_a_phone_and_the_team_reads_the_notice(demo, page_for, request):
     notice = SupervisionNotice.objects.get(village=demo["village1"].village, status="issued")
+    pc = page_for("pc")
+    _sign_in(pc, "supervisor")
+    pc.goto("/supervision/")
+    expect(pc.locator("#notice-table tr.table-danger")).to_contain_text(notice.number)
+    _shoot(request, pc, "supervision-notices-pc")
     phone = page_for("phone")
     _sign_in(phone, "village1")
     phone.goto("/supervision/?status=overdue")
@@ -50,16 +55,12 @@ def test_the_village_replies_from_a_phone_and_the_team_reads_the_notice(demo, pa
     expect(phone.locator(".alert-success")).to_contain_text("已回复督办单")
     expect(phone.locator("#notice-replies")).to_contain_text("超过回复期限")
 
-    pc = page_for("pc")
-    _sign_in(pc, "supervisor")
     pc.goto(f"/supervision/{notice.pk}/")
     expect(pc.locator("#notice-paper")).to_contain_text("信访工作督办单")
     expect(pc.locator("#notice-paper")).to_contain_text(notice.number)
     expect(pc.locator("#notice-replies")).to_contain_text("本周内完成入户走访")
     expect(pc.locator("#close-form")).to_be_visible()
     _shoot(request, pc, "supervision-notice-pc")
-    pc.goto("/supervision/")
-    _shoot(request, pc, "supervision-notices-pc")
 
 
 def test_the_office_reads_the_ranking_and_the_facts_behind_a_score(demo, page_for, request):
