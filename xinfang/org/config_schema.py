@@ -161,6 +161,25 @@ class StabilityIn(Strict):
     follow_up_times: int = Field(6, ge=1, le=36, title="回访次数")
 
 
+class ScreeningIn(Strict):
+    report_units: list[Literal["village", "grid", "department"]] = Field(
+        default_factory=lambda: ["village", "grid", "department"], min_length=1, title="须报送的单位"
+    )
+    rolling: bool = Field(True, title="自动建立滚动排查轮次")
+    rolling_every_days: int = Field(7, ge=1, le=92, title="滚动排查周期（日）")
+    rolling_due_days: int = Field(6, ge=0, le=92, title="滚动排查报送期限（开始后第几日）")
+    zero_statement: str = Field(
+        "本单位经全面排查，未发现矛盾纠纷、风险隐患和重点人员异常动向。",
+        min_length=1,
+        max_length=200,
+        title="零报告声明",
+    )
+    assessment_levels: list[Literal["grid", "village", "line", "town"]] = Field(
+        default_factory=lambda: ["grid", "village", "line", "town"], min_length=1, title="研判层级"
+    )
+    wartime_every_days: int = Field(1, ge=1, le=7, title="战时研判周期（日）")
+    normal_every_days: int = Field(7, ge=1, le=31, title="常态研判周期（日）")
+    warn_lookback_days: int = Field(14, ge=1, le=92, title="研判缺失预警回看天数")
 # 考核问责: the facts each unit is scored on (xinfang/scoring/facts.py computes each one).
 ScoringKey = Literal[
     "resolution_rate",
@@ -224,4 +243,5 @@ class TownConfig(Strict):
     cadences: list[CadenceIn] = Field(default_factory=list, title="会议与报告频次")
     ownership: OwnershipIn = Field(default_factory=OwnershipIn, title="包案规则")
     stability: StabilityIn = Field(default_factory=StabilityIn, title="稳控参数")
+    screening: ScreeningIn = Field(default_factory=ScreeningIn, title="排查研判")
     scoring: ScoringIn = Field(default_factory=ScoringIn, title="考核问责")

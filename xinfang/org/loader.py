@@ -255,6 +255,7 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
             **config.settings.model_dump(),
             "joint_meeting_when": config.ownership.joint_meeting_when,
             "stability": config.stability.model_dump(),
+            "screening": config.screening.model_dump(),
             "loaded_at": timezone.now(),
         },
     )

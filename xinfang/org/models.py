@@ -43,6 +43,21 @@ def stability_default() -> dict:
     }
 
 
+def screening_default() -> dict:
+    """排查研判 settings when a town's file names none (see config_schema.ScreeningIn)."""
+    return {
+        "report_units": ["village", "grid", "department"],
+        "rolling": True,
+        "rolling_every_days": 7,
+        "rolling_due_days": 6,
+        "zero_statement": "本单位经全面排查，未发现矛盾纠纷、风险隐患和重点人员异常动向。",
+        "assessment_levels": ["grid", "village", "line", "town"],
+        "wartime_every_days": 1,
+        "normal_every_days": 7,
+        "warn_lookback_days": 14,
+    }
+
+
 class Town(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True, help_text=CODE_HELP)
     name = models.CharField("镇名", max_length=60)
@@ -88,6 +103,8 @@ class Town(models.Model):
     )
     # Key persons' risk levels and contact rules, protection periods' contacts, follow-up schedule.
     stability = models.JSONField("稳控参数", default=stability_default, blank=True)
+    # 排查 rounds, zero reports and the 四级研判 cadence (战时 daily, 常态 weekly).
+    screening = models.JSONField("排查研判参数", default=screening_default, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 
     scope = Scope(town="", roles=frozenset(Role.values))

@@ -30,6 +30,8 @@ ITEMS = [
     NavItem("保障期", "stability:periods", CASE_ROLES),
     NavItem("五不事件", "stability:incidents", CASE_ROLES),
     NavItem("回访", "stability:follow-ups", CASE_ROLES),
+    NavItem("排查", "screening:rounds", CASE_ROLES),
+    NavItem("四级研判", "screening:assessments", CASE_ROLES),
     NavItem("专项救助", "relief:totals", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("督查督办", "supervision:notices", SUPERVISION_ROLES),
     NavItem("考核排名", "scoring:ranking", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),

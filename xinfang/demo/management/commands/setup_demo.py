@@ -49,6 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
             )
+        from xinfang.demo.screening import screening_demo
+
+        if made := screening_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成排查研判演示数据：排查轮次 {made['rounds']} 轮，{made['pending']}待研判。"
+            )
         from xinfang.demo.supervision import supervision_demo
 
         if made := supervision_demo(town=town, users=users):
