@@ -23,6 +23,7 @@ from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Department, Person, Village
 
 from . import rules, selectors
+from .batch import BATCH_MAX, batch_assign
 from .imports import MAX_PERSONS
 from .models import Case, Petition
 from .ownership import accused_of, ownership_propose
@@ -469,6 +470,56 @@ class CaseFilters(InSchema):
     limit: Limit = 50
 
 
+# --- 集中交办 (before /cases/{case_id}, whose pattern would take the path) ------------------------
+
+
+class BatchItemIn(InSchema):
+    case: Id
+    version: int | None = Field(
+        None, ge=1, le=MAX_ID, description="打开页面时看到的版本（可不填；填了则发现并发修改）"
+    )
+
+
+class BatchAssignIn(InSchema):
+    items: list[BatchItemIn] = Field(..., min_length=1, max_length=BATCH_MAX, description="要交办的事项")
+
+
+class BatchOutcomeOut(Schema):
+    case: int
+    number: str
+    assigned: bool
+    reason: str = Field(..., description="未交办的原因（已交办时为空）")
+    lead_leader: str
+
+
+class BatchAssignOut(Schema):
+    items: list[BatchOutcomeOut]
+    count: int
+    assigned: int
+    refused: int
+
+
+@router.post(
+    "/cases/batch-assign",
+    response={200: BatchAssignOut, 403: ErrorOut, 422: ErrorOut},
+    summary="集中交办：逐件按包案规则的推荐交办，不能交办的列明原因，其余照常交办（仅联席办）",
+)
+def cases_batch_assign(request, body: BatchAssignIn):
+    outcomes = batch_assign(acting_user=request.user, items=[(i.case, i.version) for i in body.items])
+    items = [
+        {
+            "case": o.case_id,
+            "number": o.number,
+            "assigned": o.assigned,
+            "reason": o.reason,
+            "lead_leader": o.lead_leader,
+        }
+        for o in outcomes
+    ]
+    done = sum(1 for o in outcomes if o.assigned)
+    return {"items": items, "count": len(items), "assigned": done, "refused": len(items) - done}
+
+
 @router.get("/cases", response=CaseListOut, summary="信访事项列表与台账（按调用者范围，台账的筛选条件）")
 def case_index(request, filters: Query[CaseFilters]):
     cases = selectors.ledger(
@@ -523,7 +574,9 @@ class Ref(Schema):
 
 class OwnershipOut(Schema):
     rule: str = Field(
-        ..., description="village 属地包案、line 条线包案、joint_meeting 待联席会议确定、none 无法推荐"
+        ...,
+        description="village 属地包案、line 条线包案、joint_meeting 待联席会议确定、"
+        "joint_decided 联席会议确定、none 无法推荐",
     )
     rule_label: str
     explanation: str

@@ -479,6 +479,7 @@ class CaseEvent(models.Model):
         ("name", "文件："),
         ("department", "原牵头部门："),
         ("withdrawn", "撤回交办单："),
+        ("meeting", "会议："),
     ]
 
     def summary(self) -> str:

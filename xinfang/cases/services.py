@@ -120,6 +120,8 @@ class PetitionIn:
     accused_persons: list[Person] = field(default_factory=list)
     accused_departments: list[Department] = field(default_factory=list)
     accused_villages: list[Village] = field(default_factory=list)
+    # Where the registration was opened from ("reception:12"), passed on with petition_registered.
+    origin: str = ""
 
 
 def _validate(data: PetitionIn, *, town) -> dict[str, str]:
@@ -477,7 +479,13 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     link = Petition.petitioners.through
     ordered = list({p.pk: p for p in people}.values())
     link.objects.bulk_create([link(petition=petition, petitioner=p) for p in ordered])
-    petition_registered.send(sender=Petition, petition=petition, petitioner_ids=[p.pk for p in ordered])
+    petition_registered.send(
+        sender=Petition,
+        petition=petition,
+        petitioner_ids=[p.pk for p in ordered],
+        origin=data.origin,
+        acting_user=acting_user,
+    )
     event_data = {
         "petition": petition.pk,
         "channel": data.channel,

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from xinfang.core.scoping import scope
 from . import exports, rules, selectors
 from .choices import Decision, DeliveryWay, Rating, RatingStatus
 from .documents import DOCUMENTS, documents_available, petitioners_in_order
-from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
+from .forms import LEDGER_VIEWS, ORIGIN_PATTERN, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
 from .models import Case, Petitioner
 from .ownership import accused_of, ownership_propose
@@ -121,7 +122,9 @@ def _service_field(form: PetitionForm, field: str) -> str | None:
 
 @roles_required(*REGISTRARS)
 def petition_new(request):
-    form = PetitionForm(request.POST or None, user=request.user)
+    origin = request.GET.get("origin", "")[:40]
+    origin = origin if re.fullmatch(ORIGIN_PATTERN, origin) else ""
+    form = PetitionForm(request.POST or None, user=request.user, initial={"origin": origin})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -152,6 +155,7 @@ def petition_new(request):
                     accused_persons=list(d["accused_persons"]),
                     accused_departments=list(d["accused_departments"]),
                     accused_villages=list(d["accused_villages"]),
+                    origin=d["origin"],
                 ),
                 acting_user=request.user,
             )

@@ -180,6 +180,8 @@ class ScreeningIn(Strict):
     wartime_every_days: int = Field(1, ge=1, le=7, title="战时研判周期（日）")
     normal_every_days: int = Field(7, ge=1, le=31, title="常态研判周期（日）")
     warn_lookback_days: int = Field(14, ge=1, le=92, title="研判缺失预警回看天数")
+
+
 # 考核问责: the facts each unit is scored on (xinfang/scoring/facts.py computes each one).
 ScoringKey = Literal[
     "resolution_rate",

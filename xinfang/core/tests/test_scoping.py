@@ -132,6 +132,24 @@ PAGES = {
         "a page per unit and item: scoring/tests/test_scores checks the other town's units answer 404",
     ),
     "scoring:accountability": ("list", "/scoring/accountability/"),
+    "meetings:list": ("list", "/meetings/"),
+    "meetings:new": ("list", "/meetings/new/"),
+    "meetings:cadence": ("list", "/meetings/cadence/?view=year"),
+    "meetings:detail": (
+        "exempt",
+        "a page per meeting: meetings/tests/test_api_and_pages checks other towns and villages",
+    ),
+    "meetings:minutes": (
+        "exempt",
+        "a file per meeting: meetings/tests/test_api_and_pages checks other towns",
+    ),
+    "meetings:task-done": ("exempt", "a POST per task: meetings/tests/test_meetings checks who may"),
+    "meetings:receptions": ("list", "/meetings/receptions/"),
+    "meetings:reception": (
+        "exempt",
+        "a page per reception day: meetings/tests/test_receptions checks other towns",
+    ),
+    "cases:batch-assign": ("list", "/cases/batch-assign/"),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -387,6 +405,15 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/scores",  # scoring/tests/test_scores: another town's office gets its own units only
         "/api/v1/scores/{kind}/{unit_id}/{key}",  # scoring/tests/test_scores: another town's unit 404
         "/api/v1/accountability",
+        # 会议与接访: meetings/tests checks other towns get 404 and villages see only their cases
+        "/api/v1/meetings",
+        "/api/v1/meetings/{meeting_id}",
+        "/api/v1/meetings/{meeting_id}/minutes",
+        "/api/v1/meeting-tasks/{task_id}/done",  # a POST: meetings/tests/test_meetings
+        "/api/v1/meeting-cadence",  # the user's own town; the county names one it reads
+        "/api/v1/receptions",
+        "/api/v1/receptions/{reception_id}/petitions",  # a POST: meetings/tests/test_receptions
+        "/api/v1/cases/batch-assign",  # a POST by the office: meetings/tests/test_batch_assign
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"

@@ -62,3 +62,9 @@ class Command(BaseCommand):
                 f"已生成督查督办演示数据：督办单 {made['notices']} 张（含逾期未回复），"
                 "督查记录和问责记录各 1 条。"
             )
+        from xinfang.demo.meetings import meetings_demo
+
+        if made := meetings_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成会议演示数据：会议 {made['meetings']} 次，领导接访日 {made['receptions']} 个。"
+            )
