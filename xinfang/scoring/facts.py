@@ -5,7 +5,8 @@ score and the facts behind it cannot disagree.
 
 Units: a case counts against its village (属地) and its lead department (条线); a 五不 incident
 against its village and the lead departments of its cases; a supervision notice against the unit it
-was addressed to.
+was addressed to; a missing screening report or assessment against the village (its grids' too) or
+the line; a 包案领导's missed task-force meetings against the lines the leader heads.
 """
 
 import datetime as dt
@@ -19,6 +20,9 @@ from django.utils import timezone
 from xinfang.cases.choices import CaseEventType, CaseState, Resolution
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.rules import satisfied
+from xinfang.meetings import selectors as meetings_selectors
+from xinfang.org.models import Person
+from xinfang.screening import selectors as screening_selectors
 from xinfang.stability.models import Incident
 from xinfang.supervision.models import SupervisionNotice
 
@@ -297,6 +301,87 @@ def overdue_supervision(town, start: dt.date, end: dt.date, today: dt.date) -> l
     return facts
 
 
+def missing_reports(town, start: dt.date, end: dt.date, today: dt.date) -> list[Fact]:
+    """排查未报送: a round due in the period whose report (a zero report included) a village, one of its
+    grids or a department had not made by the due day (screening.selectors.missing_reports). A grid's
+    missing report counts against its village, which answers for its grids."""
+    facts = []
+    for row in screening_selectors.missing_reports(town, start, end, today=today):
+        if row["department_id"]:
+            units = ((D, row["department_id"]),)
+        elif row["village_id"]:
+            units = ((V, row["village_id"]),)
+        else:
+            continue
+        submitted = row["submitted_at"]
+        how = f"{_local(submitted):%Y-%m-%d} 才报送" if submitted else "未报送"
+        facts.append(
+            Fact(
+                kind="report",
+                pk=row["report_id"],
+                label=f"{row['round']} · {row['unit']}",
+                note=f"报送期限 {_fmt(row['due'])}，{how}",
+                url=reverse("screening:round", args=[row["round_id"]]),
+                units=units,
+                day=row["due"],
+            )
+        )
+    return facts
+
+
+def missing_assessments(town, start: dt.date, end: dt.date, today: dt.date) -> list[Fact]:
+    """研判缺失: a cadence window (战时 daily, 常态 weekly) that ended in the period without the unit's
+    assessment (screening.selectors.missing_assessments): against the village (its grids too) or the
+    line; the town level's own is no unit's."""
+    facts = []
+    for row in screening_selectors.missing_assessments(town, start, end, today=today):
+        if row["department_id"]:
+            units = ((D, row["department_id"]),)
+        elif row["village_id"]:
+            units = ((V, row["village_id"]),)
+        else:
+            continue
+        facts.append(
+            Fact(
+                kind="assessment",
+                label=f"{row['level_label']} · {row['unit']}",
+                note=f"{row['window']}未研判",
+                url=reverse("screening:missing-assessments"),
+                units=units,
+                day=row["window_end"],
+            )
+        )
+    return facts
+
+
+def missed_meetings(town, start: dt.date, end: dt.date, today: dt.date) -> list[Fact]:
+    """专班会议不足: a 包案领导's month (a cadence period over by today) with fewer task-force meetings
+    than required (meetings.selectors.cadence_rows); it counts against the lines the leader heads
+    (分管条线), which the ranking scores."""
+    rows = [
+        r
+        for r in meetings_selectors.cadence_rows(town, start, end, today=today)
+        if r["leader_id"] and r["short"] and r["ended"] and r["period_end"] <= end
+    ]
+    lines: dict[int, list[int]] = {}
+    for person_id, department_id in Person.lines.through.objects.filter(
+        person_id__in={r["leader_id"] for r in rows}
+    ).values_list("person_id", "department_id"):
+        lines.setdefault(person_id, []).append(department_id)
+    return [
+        Fact(
+            kind="meeting",
+            pk=r["leader_id"],
+            label=f"{r['leader_name']} · {r['label']}{r['name']}",
+            note=f"召开 {r['held']} 次，要求至少 {r['required']} 次",
+            url=reverse("meetings:cadence"),
+            units=tuple((D, d) for d in lines.get(r["leader_id"], [])),
+            day=r["period_end"],
+        )
+        for r in rows
+    ]
+
+
 # The name of every scoring key of the town configuration, computed here or not.
 NAMES = {
     "resolution_rate": "化解稳定率",
@@ -320,6 +405,9 @@ FACTS: dict[str, tuple[str, FactSource]] = {
     "overdue_cases": (NAMES["overdue_cases"], overdue_cases),
     "rebounds": (NAMES["rebounds"], rebounds),
     "incidents": (NAMES["incidents"], incidents),
+    "missing_reports": (NAMES["missing_reports"], missing_reports),
+    "missing_assessments": (NAMES["missing_assessments"], missing_assessments),
+    "missed_meetings": (NAMES["missed_meetings"], missed_meetings),
     "overdue_supervision": (NAMES["overdue_supervision"], overdue_supervision),
 }
 

@@ -32,6 +32,10 @@ def november(cast):
     and things outside the month or the town that must not count.
     """
     v1, v2, d1 = cast["village1"].village, cast["village2"].village, cast["dept1"].department
+    # The town level's own assessments count against no unit: the screening tests below set levels.
+    town = v1.town
+    town.screening = {**(town.screening or {}), "assessment_levels": ["town"]}
+    town.save(update_fields=["screening"])
     with at("2026-10-01 09:00"):
         a = register(cast, name="甲某某").case
         b = register(cast, name="乙某某").case
@@ -47,6 +51,7 @@ def november(cast):
         "unit_rating": "",
         "rated_on": None,
         "lead_department": None,
+        "lead_leader": None,
     }
     Case.objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk, e.pk]).update(**blank)
     Case.objects.filter(pk=a.pk).update(

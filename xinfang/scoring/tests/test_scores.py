@@ -1,6 +1,8 @@
 """A score computed on a hand-built month (conftest.november), each point explained; every item's
 fact list holds exactly as many facts as its score counts."""
 
+import datetime as dt
+
 import pytest
 
 from xinfang.core.tests.test_api_input import api_client, assert_chinese_error
@@ -8,12 +10,15 @@ from xinfang.scoring import facts as F
 from xinfang.scoring.rules import item_score, period_parse, rank
 from xinfang.scoring.selectors import ranking
 
-from .conftest import at
+from .conftest import SHANGHAI, at
 
 pytestmark = pytest.mark.django_db
 
 
 def _scores(town, kind="village", period="2026-11"):
+    from xinfang.org.models import Town
+
+    town = Town.objects.get(pk=town.pk)  # as stored: the tests change its settings
     with at("2026-12-05 10:00") as now:
         r = ranking(town=town, period=period_parse(period), kind=kind, today=now.date())
     return r, {s.unit_id: s for s in r.scores}
@@ -191,3 +196,104 @@ def test_the_excel_ranking_opens_with_the_same_numbers(cast, client_as, november
     v1 = rows[november["v1"].name]
     assert v1[2] == 78 and v1[0] == len(rows)
     assert "计分说明" in book.sheetnames
+
+
+def _at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def _unit_item(town, kind, unit_id, key):
+    _, by_unit = _scores(town, kind=kind)
+    return by_unit[unit_id].by_key[key]
+
+
+def test_missing_screening_reports_count_against_the_village_its_grids_and_the_line(cast, november):
+    from xinfang.screening.models import ScreeningRound, UnitReport
+
+    town, v1, v2, d1 = cast["office"].town, november["v1"], november["v2"], november["d1"]
+    rnd = ScreeningRound.objects.create(
+        town=town,
+        kind="campaign",
+        name="十一月集中排查",
+        start=dt.date(2026, 11, 9),
+        end=dt.date(2026, 11, 14),
+        due=dt.date(2026, 11, 15),
+        created_by=cast["office"],
+    )
+    grid = v1.grids.first()
+
+    def report(**unit):
+        return UnitReport.objects.create(town=town, round=rnd, **unit)
+
+    report(unit_kind="village", village=v1)  # never reported
+    report(unit_kind="grid", village=v1, grid=grid)  # never reported: counts against 青松村 too
+    report(unit_kind="village", village=v2, submitted_at=_at("2026-11-14 17:00"), is_zero=True)  # on time
+    report(unit_kind="department", department=d1, submitted_at=_at("2026-11-16 09:00"))  # a day late
+    v1_item = _unit_item(town, "village", v1.pk, "missing_reports")
+    assert (v1_item.count, v1_item.points) == (2, -2.0)
+    assert _unit_item(town, "village", v2.pk, "missing_reports").count == 0
+    d1_item = _unit_item(town, "department", d1.pk, "missing_reports")
+    assert (d1_item.count, d1_item.points) == (1, -1.0)
+    with at("2026-12-05 10:00"):
+        facts = api_client(cast, "office").get(
+            f"/api/v1/scores/department/{d1.pk}/missing_reports?period=2026-11"
+        )
+    assert [f["note"] for f in facts.json()["items"]] == ["报送期限 2026-11-15，2026-11-16 才报送"]
+
+
+def test_missing_assessments_count_each_weekly_window_without_one(cast, november):
+    from xinfang.screening.models import Assessment
+
+    town, v1, v2 = cast["office"].town, november["v1"], november["v2"]
+    town.screening = {**town.screening, "assessment_levels": ["village"]}
+    town.save(update_fields=["screening"])
+    # weekly windows (Monday to Sunday) ending in November 2026: 11-01, 11-08, 11-15, 11-22, 11-29
+    Assessment.objects.create(
+        town=town,
+        level="village",
+        village=v1,
+        case=november["a"],
+        status="done",
+        held_on=dt.date(2026, 11, 10),
+        created_by=cast["village1"],
+    )
+    v1_item = _unit_item(town, "village", v1.pk, "missing_assessments")
+    v2_item = _unit_item(town, "village", v2.pk, "missing_assessments")
+    assert (v1_item.count, v1_item.points) == (4, -4.0)
+    assert (v2_item.count, v2_item.points) == (5, -5.0)
+    with at("2026-12-05 10:00"):
+        facts = api_client(cast, "office").get(
+            f"/api/v1/scores/village/{v1.pk}/missing_assessments?period=2026-11"
+        )
+    notes = [f["note"] for f in facts.json()["items"]]
+    assert not any("2026-11-09 至 2026-11-15" in n for n in notes) and len(notes) == 4
+
+
+def test_a_leader_short_of_task_force_meetings_costs_the_lines_the_leader_heads(cast, november):
+    from xinfang.cases.models import Case
+    from xinfang.meetings.models import Meeting
+
+    town, leader = cast["office"].town, cast["leader1"].person
+    Case.objects.filter(pk=november["a"].pk).update(lead_leader=leader)
+    Meeting.objects.create(
+        town=town,
+        kind="task_force",
+        held_on=dt.date(2026, 11, 5),
+        place="镇会议室",
+        host=leader,
+        created_by=cast["office"],
+    )
+    lines = list(leader.lines.values_list("pk", flat=True))
+    assert lines, "the demo town's leader1 heads some lines"
+    _, by_unit = _scores(town, kind="department")
+    for pk in lines:
+        item = by_unit[pk].by_key["missed_meetings"]
+        assert (item.count, item.points) == (1, -2.0), by_unit[pk].unit_name
+    others = [s for pk, s in by_unit.items() if pk not in lines]
+    assert all(s.by_key["missed_meetings"].count == 0 for s in others)
+    with at("2026-12-05 10:00"):
+        facts = api_client(cast, "office").get(
+            f"/api/v1/scores/department/{lines[0]}/missed_meetings?period=2026-11"
+        )
+    (fact,) = facts.json()["items"]
+    assert fact["label"].startswith(leader.name) and fact["note"] == "召开 1 次，要求至少 3 次"
