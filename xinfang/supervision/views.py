@@ -81,6 +81,7 @@ def notice_list(request):
             "tabs": [(s, label, counts[key]) for s, label, key in STATUS_TABS],
             "query": f"status={status}" if status else "",
             "can_issue": user.role in services.ISSUERS,
+            "can_read_visits": user.role in VISIT_READERS,
         },
     )
 

@@ -74,3 +74,9 @@ def test_another_towns_visits_are_not_listed(cast):
         )
     assert api_client(cast, "h_office").get("/api/v1/supervision-visits").json()["count"] == 0
     assert api_client(cast, "office").get("/api/v1/supervision-visits").json()["count"] == 1
+
+
+@pytest.mark.parametrize("username", ["village1", "dept1", "office"])
+def test_the_notice_list_links_the_visits_only_for_their_readers(client_as, username):
+    html = client_as(username).get("/supervision/").content.decode()
+    assert ('href="/supervision/visits/"' in html) == (username == "office")
