@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40, title="代码")]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
@@ -203,6 +203,57 @@ class ScreeningIn(Strict):
     warn_lookback_days: int = Field(14, ge=1, le=92, title="研判缺失预警回看天数")
 
 
+# 考核问责: the facts each unit is scored on (xinfang/scoring/facts.py computes each one).
+ScoringKey = Literal[
+    "resolution_rate",
+    "satisfaction",
+    "overdue_cases",
+    "rebounds",
+    "incidents",
+    "missing_reports",
+    "missing_assessments",
+    "missed_meetings",
+    "overdue_supervision",
+]
+# The rate items score points × the rate; the others deduct points per fact, at most `cap`.
+SCORING_RATE_KEYS = frozenset({"resolution_rate", "satisfaction"})
+
+
+class ScoringItemIn(Strict):
+    key: ScoringKey = Field(title="考核项目")
+    points: float = Field(ge=0, le=100, title="分值")
+    cap: float | None = Field(None, ge=0, le=100, title="最多扣分")
+
+
+def _scoring_default() -> list[ScoringItemIn]:
+    return [
+        ScoringItemIn(key="resolution_rate", points=20),
+        ScoringItemIn(key="satisfaction", points=10),
+        ScoringItemIn(key="overdue_cases", points=2, cap=20),
+        ScoringItemIn(key="rebounds", points=3, cap=15),
+        ScoringItemIn(key="incidents", points=5, cap=30),
+        ScoringItemIn(key="missing_reports", points=1, cap=10),
+        ScoringItemIn(key="missing_assessments", points=1, cap=10),
+        ScoringItemIn(key="missed_meetings", points=2, cap=10),
+        ScoringItemIn(key="overdue_supervision", points=2, cap=10),
+    ]
+
+
+class ScoringIn(Strict):
+    base: float = Field(70, ge=0, le=1000, title="基础分")
+    items: list[ScoringItemIn] = Field(default_factory=_scoring_default, title="考核项目")
+
+    @field_validator("items")
+    @classmethod
+    def _each_key_once(cls, items):
+        seen = set()
+        for item in items:
+            if item.key in seen:
+                raise ValueError(f"考核项目“{item.key}”重复出现，每个项目只能列一次")
+            seen.add(item.key)
+        return items
+
+
 class TownConfig(Strict):
     town: TownIn = Field(title="镇")
     settings: SettingsIn = Field(default_factory=SettingsIn, title="参数")
@@ -218,6 +269,7 @@ class TownConfig(Strict):
     warnings: WarningsIn = Field(default_factory=WarningsIn, title="预警")
     threat: "ThreatIn" = Field(default_factory=lambda: ThreatIn(), title="扬言识别")
     screening: ScreeningIn = Field(default_factory=ScreeningIn, title="排查研判")
+    scoring: ScoringIn = Field(default_factory=ScoringIn, title="考核问责")
 
 
 # --- 扬言识别 (threat language): the lexicon the registration reads every petition's text with ---

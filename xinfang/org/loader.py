@@ -18,6 +18,7 @@ from xinfang.core.errors import zh_message
 
 from . import config_schema as schema
 from .models import Cadence, Category, Department, Grid, Person, Target, TimeLimits, Town, Village
+from .signals import town_loaded
 
 
 class TownConfigError(Exception):
@@ -325,6 +326,9 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
         )
     for cd in config.cadences:
         Cadence.objects.update_or_create(town=town, code=cd.code, defaults=cd.model_dump(exclude={"code"}))
+
+    # The apps above org keep their own sections (scoring's rules): they listen, org imports none.
+    town_loaded.send(sender=Town, town=town, config=config)
 
     not_in_file = _not_in_file(town, config)
     counts = {

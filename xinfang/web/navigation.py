@@ -9,6 +9,7 @@ from xinfang.accounts.choices import Role
 from xinfang.org.views import ORG_ROLES
 
 R = Role
+SUPERVISION_ROLES = (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR, R.COUNTY)
 CASE_ROLES = (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.GRID, R.SUPERVISOR, R.COUNTY)
 
 
@@ -36,6 +37,8 @@ ITEMS = [
     NavItem("会议频次", "meetings:cadence", CASE_ROLES),
     NavItem("集中交办", "cases:batch-assign", (R.OFFICE,)),
     NavItem("专项救助", "relief:totals", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
+    NavItem("督查督办", "supervision:notices", SUPERVISION_ROLES),
+    NavItem("考核排名", "scoring:ranking", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("“五有”未齐全", "plans:incomplete", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("各镇概况", "org:towns", (R.COUNTY,)),
     NavItem("村（居）与网格", "org:villages", ORG_ROLES),

@@ -127,6 +127,10 @@ def town_objects(cast, settings, tmp_path):
         "key_person_id": key_person.pk,
         "period_id": period.pk,
         "follow_up_id": follow_up.pk,
+        # 考核问责: one item of one village's score
+        "kind": "village",
+        "unit_id": cast["village1"].village_id,
+        "key": "overdue_cases",
     }
 
 

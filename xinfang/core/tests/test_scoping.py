@@ -122,6 +122,23 @@ PAGES = {
         "exempt",
         "a POST per follow-up: stability/tests/test_scope checks other villages",
     ),
+    "supervision:notices": ("list", "/supervision/"),
+    "supervision:notice-new": ("list", "/supervision/new/"),
+    "supervision:visits": ("list", "/supervision/visits/"),
+    "supervision:notice": (
+        "exempt",
+        "a page per notice: supervision/tests/test_notices checks every role and the other town",
+    ),
+    "supervision:document": ("exempt", "a Word file per notice: supervision/tests/test_notices, as its page"),
+    "supervision:reply": ("exempt", "a POST per notice: supervision/tests/test_notices checks 404 and 403"),
+    "supervision:close": ("exempt", "a POST per notice: supervision/tests/test_notices checks 403"),
+    "scoring:ranking": ("list", "/scoring/?period=2026-11"),
+    "scoring:export": ("exempt", "an Excel file of the ranking: scoring/tests/test_scores checks its rows"),
+    "scoring:facts": (
+        "exempt",
+        "a page per unit and item: scoring/tests/test_scores checks the other town's units answer 404",
+    ),
+    "scoring:accountability": ("list", "/scoring/accountability/"),
     "meetings:list": ("list", "/meetings/"),
     "meetings:new": ("list", "/meetings/new/"),
     "meetings:cadence": ("list", "/meetings/cadence/?view=year"),
@@ -391,6 +408,15 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/incidents",
         "/api/v1/follow-ups",
         "/api/v1/follow-ups/{follow_up_id}",  # a POST: stability/tests/test_scope
+        # 督查督办 and 考核问责: supervision/tests and scoring/tests check each role and the other town
+        "/api/v1/supervision-notices",
+        "/api/v1/supervision-notices/{notice_id}",
+        "/api/v1/supervision-notices/{notice_id}/replies",  # a POST: supervision/tests/test_notices
+        "/api/v1/supervision-notices/{notice_id}/close",  # a POST: supervision/tests/test_notices
+        "/api/v1/supervision-visits",
+        "/api/v1/scores",  # scoring/tests/test_scores: another town's office gets its own units only
+        "/api/v1/scores/{kind}/{unit_id}/{key}",  # scoring/tests/test_scores: another town's unit 404
+        "/api/v1/accountability",
         # 会议与接访: meetings/tests checks other towns get 404 and villages see only their cases
         "/api/v1/meetings",
         "/api/v1/meetings/{meeting_id}",
@@ -414,6 +440,9 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
             "/api/v1/config/villages",
             "/api/v1/cases",
             "/api/v1/notices",
+            "/api/v1/supervision-notices",
+            "/api/v1/supervision-visits",
+            "/api/v1/accountability",
         ):
             response = client.get(path)
             assert response.status_code == 200, (user.username, path)

@@ -55,6 +55,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成排查研判演示数据：排查轮次 {made['rounds']} 轮，{made['pending']}待研判。"
             )
+        from xinfang.demo.supervision import supervision_demo
+
+        if made := supervision_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成督查督办演示数据：督办单 {made['notices']} 张（含逾期未回复），"
+                "督查记录和问责记录各 1 条。"
+            )
         from xinfang.demo.meetings import meetings_demo
 
         if made := meetings_demo(town=town, users=users):
