@@ -93,7 +93,8 @@ def main() -> None:
     for label, unit in units.items():
         med, cpu = median_ms(lambda unit=unit: selectors.metrics_for(office, start, end, **unit))
         print(
-            f"metrics_for 一年（{start} 至 {end}），{label}：中位数 {med:.1f} ms（CPU {cpu:.1f} ms，{args.runs} 次）"
+            f"metrics_for 一年（{start} 至 {end}），{label}："
+            f"中位数 {med:.1f} ms（CPU {cpu:.1f} ms，{args.runs} 次）"
         )
 
     _, token = ApiToken.issue(user=office, name="bench")
@@ -118,7 +119,8 @@ def main() -> None:
         count = api.get(drill).json()["count"]
         assert count == items[key]["numerator"], (key, count, items[key]["numerator"])
         print(
-            f"下钻列表 {key}（{count:,} 条，count 等于分子，首页 50 条）：中位数 {med:.1f} ms（CPU {cpu:.1f} ms）"
+            f"下钻列表 {key}（{count:,} 条，count 等于分子，首页 50 条）："
+            f"中位数 {med:.1f} ms（CPU {cpu:.1f} ms）"
         )
 
     t, c = time.perf_counter(), time.process_time()
