@@ -187,3 +187,14 @@ def test_monthly_series_agree_with_the_months(cast, town):
         prominent = selectors.monthly_series(office, "prominent_cases", 2026)
         assert [v for _, v, _ in prominent[:6]] == [0, 1, 0, 0, 1, 0]
         assert [ly for _, _, ly in prominent[:6]] == [0, 0, 1, 1, 1, 0]
+
+
+def test_counts_are_whole_numbers_and_the_series_answers(cast, town, client_as):
+    got = items(client_as("office"))
+    assert got["prominent_cases"]["value"] == 2 and isinstance(got["prominent_cases"]["value"], int)
+    assert got["repeat_share"]["value"] == pytest.approx(1 / 7, abs=1e-4)
+    with on("2026-07-01"):
+        series = client_as("office").get("/api/v1/metrics/prominent_cases/monthly?year=2026").json()
+        assert series["count"] == 12 and series["items"][1] == {"month": 2, "value": 1, "last_year": 0}
+        assert client_as("office").get("/api/v1/metrics/prominent_cases/monthly?year=1").status_code == 422
+        assert client_as("office").get("/api/v1/metrics/nothing/monthly?year=2026").status_code == 404
