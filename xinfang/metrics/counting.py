@@ -126,7 +126,7 @@ def _upsert(deltas: Counter) -> None:
     )
     params = []
     for town, dim, unit, key, day, accusation, n in rows:
-        params += [town, dim, unit, key, day, accusation, n]
+        params += [town, dim, unit, key, dt.date.fromisoformat(day), accusation, n]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
