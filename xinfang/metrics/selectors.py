@@ -483,6 +483,8 @@ def drill_queryset(user, key: str, start: dt.date, end: dt.date, *, part: str = 
     f = rules.formula(key, s)
     if f is None:
         raise Http404("这项指标尚无计算口径")
+    if part == "denominator" and not (f.denominator or f.special == "key_person_stability_rate"):
+        raise Http404("这项指标没有分母")
     start, end = clamp(start, end)
     if f.cumulative:
         start = rules.BEGINNING
