@@ -518,7 +518,7 @@ def drill_queryset(user, key: str, start: dt.date, end: dt.date, *, part: str = 
         for k in keys:
             q |= rules.petition_q(k, start, end)
         petitions = Petition.objects.filter(reach.case_q("case__")).filter(q)
-        return f.drill, scope(petitions, user).select_related("case").order_by("-received_at", "-pk")
+        return f.drill, scope(petitions, user).select_related("case__village").order_by("-received_at", "-pk")
     for k in keys:
         q |= rules.case_q(k, start, end)
     cases = Case.objects.filter(reach.case_q()).filter(q)
@@ -547,7 +547,7 @@ def _item(kind: str, row) -> dict:
         return {
             "id": row.pk,
             "label": f"{row.case.number} {row.title}",
-            "village": "",
+            "village": row.case.village.name if row.case.village_id else "",
             "state": f"{row.get_channel_display()}{'（重复）' if row.is_repeat else ''}",
             "resolution": timezone.localtime(row.received_at).strftime("%Y-%m-%d"),
             "url": f"/cases/{row.case_id}/",
