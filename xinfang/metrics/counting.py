@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.db import connection, transaction
 
-from xinfang.cases.choices import CaseEventType, PetitionKind
+from xinfang.cases.choices import CaseEventType, CaseState, PetitionKind
 from xinfang.cases.models import Case, CaseEvent, Petition
 from xinfang.stability.models import Incident
 
@@ -174,9 +174,45 @@ def _person_objects(object_id: int, data: dict) -> list[PersonFact]:
     ]
 
 
-def case_refresh(case_id: int) -> None:
-    """Called inside the transaction of every change to a case (cases.signals.case_changed)."""
-    _refresh(Facts.CASE, case_id, case_facts_bulk(Case.objects.filter(pk=case_id)).get(case_id))
+def case_facts_one(case) -> dict:
+    """`case_facts_bulk` for one case just saved: its fields from the object itself, its petitions in
+    one query (and its links or its 不予受理 only when they count)."""
+    petitions, skip = [], {}
+    for pk, received_at, repeat, channel, skip_level in Petition.objects.filter(case_id=case.pk).values_list(
+        "pk", "received_at", "is_repeat", "channel", "skip_level"
+    ):
+        day = rules.local_day(received_at)
+        petitions.append((day, repeat, channel))
+        if skip_level:
+            skip[pk] = day
+    persons = set()
+    if skip:
+        link = Petition.petitioners.through.objects.filter(petition_id__in=list(skip))
+        persons = {
+            (p, skip[petition].isoformat())
+            for petition, p in link.values_list("petition_id", "petitioner_id")
+        }
+    refused = None
+    if case.state == CaseState.NOT_ACCEPTED:
+        at = (
+            CaseEvent.objects.filter(case_id=case.pk, kind=CaseEventType.NOT_ACCEPTED)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .last()
+        )
+        refused = rules.local_day(at) if at else None
+    counted = Counter(rules.case_facts(case, petitions, refused))
+    return {
+        "unit": _unit(case),
+        "facts": sorted([k, d.isoformat(), n] for (k, d), n in counted.items()),
+        "persons": sorted([p, d] for p, d in persons),
+    }
+
+
+def case_refresh(case) -> None:
+    """Called inside the transaction of every change to a case (cases.signals.case_changed), with
+    the case as just saved."""
+    _refresh(Facts.CASE, case.pk, case_facts_one(case))
 
 
 def incident_refresh(incident_id: int, deleted: bool = False) -> None:
