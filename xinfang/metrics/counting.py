@@ -143,26 +143,25 @@ def _upsert(deltas: Counter) -> None:
 
 def _refresh(source: str, object_id: int, new: dict | None) -> None:
     """Applies the difference between what the object counted and what it counts now."""
-    stored = Facts.objects.filter(source=source, object_id=object_id).first()
-    old = stored.data if stored else None
+    stored = Facts.objects.filter(source=source, object_id=object_id).values_list("pk", "data").order_by()[:1]
+    stored_pk, old = stored[0] if stored else (None, None)
     if old == new:
         return
     deltas = _count_rows(old, -1)
     deltas.update(_count_rows(new))
     _upsert(deltas)
     before, after = old or {}, new or {}
-    if source == Facts.CASE and (before.get("persons"), before.get("unit")) != (
-        after.get("persons"),
-        after.get("unit"),
-    ):
-        PersonFact.objects.filter(case_id=object_id).delete()
-        if new:
+    persons_before = (before.get("persons"), before.get("unit")) if before.get("persons") else None
+    persons_after = (after.get("persons"), after.get("unit")) if after.get("persons") else None
+    if source == Facts.CASE and persons_before != persons_after:
+        if persons_before:
+            PersonFact.objects.filter(case_id=object_id).delete()
+        if persons_after:
             PersonFact.objects.bulk_create(_person_objects(object_id, new))
     if new is None:
-        Facts.objects.filter(source=source, object_id=object_id).delete()
-    elif stored:
-        stored.data = new
-        stored.save(update_fields=["data"])
+        Facts.objects.filter(pk=stored_pk).delete()
+    elif stored_pk:
+        Facts.objects.filter(pk=stored_pk).update(data=new)
     else:
         Facts.objects.create(source=source, object_id=object_id, data=new)
 
