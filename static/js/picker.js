@@ -16,7 +16,7 @@
     select.dataset.pickerReady = "1";
     var field = select.closest(".xf-picker-field") || select.parentElement;
     var hint = field.querySelector("[data-picker-hint]");
-    if (hint) hint.textContent = "（输入查找后点选添加，点 × 移除；已按推荐选好）";
+    if (hint) hint.textContent = select.dataset.pickerHint || "（输入查找后点选添加，点 × 移除；已按推荐选好）";
 
     var box = document.createElement("div");
     box.className = "xf-picker border rounded p-1 bg-white";
@@ -73,7 +73,7 @@
       if (!chips.children.length) {
         var none = document.createElement("span");
         none.className = "small text-danger px-1";
-        none.textContent = "尚未选择责任人";
+        none.textContent = select.dataset.pickerEmpty || "尚未选择责任人";
         chips.append(none);
       }
     }

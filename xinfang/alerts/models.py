@@ -11,8 +11,9 @@ def _own(user) -> models.Q:
 
 
 class Alert(models.Model):
-    """A message to one named user about a case that needs them now (a rebound today; the warnings
-    of the campaign's mechanisms later). Each user sees only their own."""
+    """A message to one named user: the one inbox. A reminder of a domain app (a rebound, a key
+    person met too rarely) or a user's copy of a warning (xinfang.warnings, with its level, the
+    rule's name and the warning's page). Each user sees only their own."""
 
     town = models.ForeignKey("org.Town", on_delete=models.CASCADE, related_name="+", verbose_name="镇")
     recipient = models.ForeignKey(
@@ -26,7 +27,21 @@ class Alert(models.Model):
         related_name="+",
         verbose_name="信访事项",
     )
-    kind = models.CharField("类型", max_length=30, choices=AlertKind.choices)
+    # An AlertKind, or the warning rule's code for a warning's copy.
+    kind = models.CharField("类型", max_length=60)
+    # A warning's copy: its level and rule name, where it is acted on. The warning engine sits above
+    # this app and writes these rows; the foreign key names it by label only (no import upward).
+    level = models.CharField("预警等级", max_length=10, blank=True)
+    label = models.CharField("类型名称", max_length=60, blank=True)
+    url = models.CharField("链接", max_length=200, blank=True)
+    warning = models.ForeignKey(
+        "warnings.Warning",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inbox",
+        verbose_name="预警",
+    )
     text = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("时间", db_index=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -38,6 +53,20 @@ class Alert(models.Model):
         verbose_name_plural = "提醒"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="alert_inbox")]
+        constraints = [
+            # A warning reaches each person once, however many scans find it.
+            models.UniqueConstraint(
+                fields=["warning", "recipient"],
+                condition=models.Q(warning__isnull=False),
+                name="alert_warning_once",
+            )
+        ]
 
     def __str__(self):
         return self.text
+
+    @property
+    def kind_label(self) -> str:
+        if self.label:
+            return self.label
+        return AlertKind(self.kind).label if self.kind in AlertKind.values else self.kind

@@ -23,10 +23,18 @@ from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Department, Person, Village
 
 from . import rules, selectors
+from .batch import BATCH_MAX, batch_assign
 from .imports import MAX_PERSONS
 from .models import Case, Petition
 from .ownership import accused_of, ownership_propose
-from .services import PetitionerIn, PetitionIn, petition_register, registration_check
+from .services import (
+    THREAT_REASON_MAX,
+    PetitionerIn,
+    PetitionIn,
+    petition_register,
+    registration_check,
+    threat_hit_dismiss,
+)
 from .transitions import (
     ACTIONS,
     EditConflict,
@@ -143,6 +151,23 @@ class CaseOut(Schema):
     owner_explanation: str
 
 
+class ThreatDismissalOut(Schema):
+    by: str
+    at: dt.datetime
+    reason: str
+
+
+class ThreatHitOut(Schema):
+    index: int = Field(..., description="在本次信访识别结果中的序号（标为误报时用）")
+    field: Literal["title", "content"] = Field(..., description="title 事项、content 诉求内容")
+    phrase: str = Field(..., description="识别到的扬言词语或句式")
+    kind: str = Field(..., description="类型，如 自伤自杀、极端暴力、越级进京赴省、聚集堵路、媒体炒作")
+    start: int = Field(..., description="在该字段文本中的起始位置（字符）")
+    end: int
+    sentence: str = Field(..., description="所在句子")
+    dismissed: ThreatDismissalOut | None = Field(None, description="已被联席办标为误报：谁、何时、理由")
+
+
 class PetitionOut(Schema):
     id: int
     channel: str
@@ -152,6 +177,9 @@ class PetitionOut(Schema):
     persons_count: int
     petitioner: int | None = Field(None, description="信访人编号（多人信访时为第一位，即登记的信访人）")
     petitioners: list[int] = Field(default_factory=list, description="本次信访的全部信访人编号")
+    has_threat: bool = Field(..., description="扬言：登记人勾选，或识别到扬言且未全部标为误报")
+    threat_marked: bool = Field(..., description="登记人勾选了扬言")
+    threat_hits: list[ThreatHitOut] = Field(..., description="在事项和诉求内容中识别到的扬言")
 
 
 class CandidateOut(Schema):
@@ -165,7 +193,8 @@ class RegisteredOut(Schema):
     repeat_candidates: list[CandidateOut]
     warnings: list[str] = Field(
         ...,
-        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象",
+        description="提醒登记人的事项（已照常登记）：与已登记信访人信息不同、来访代表超过上限、检举控告类未填被检举控告对象、"
+        "识别到扬言（扬言事项，立即办理）",
     )
 
 
@@ -240,7 +269,26 @@ def _petition(p, petitioners: list[int] | None = None) -> dict:
         "is_repeat": p.is_repeat,
         "query_code": p.query_code,
         "persons_count": p.persons_count,
+        "has_threat": p.has_threat,
+        "threat_marked": p.threat_marked,
+        "threat_hits": threat_hits_out(p),
     }
+
+
+def threat_hits_out(p) -> list[dict]:
+    return [
+        {
+            "index": i,
+            "field": h.get("field", "content"),
+            "phrase": h["phrase"],
+            "kind": h["kind"],
+            "start": h["start"],
+            "end": h["end"],
+            "sentence": h["sentence"],
+            "dismissed": h.get("dismissed"),
+        }
+        for i, h in enumerate(p.threat_hits or [])
+    ]
 
 
 def _by_id_or_name(model, value, user, field: str, label: str):
@@ -335,6 +383,29 @@ def petition_create(request, body: PetitionBody):
             "warnings": petition.warnings,
         },
     )
+
+
+class ThreatDismissBody(InSchema):
+    reason: str = Field(..., max_length=THREAT_REASON_MAX, description="误报理由（必填）")
+
+
+class ThreatDismissedOut(Schema):
+    case: CaseOut
+    petition: PetitionOut
+
+
+@router.post(
+    "/petitions/{petition_id}/threat-hits/{index}/dismiss",
+    response={200: ThreatDismissedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="把一条扬言识别结果标为误报（仅镇信访联席办，须写明理由，记入审计日志）",
+)
+def threat_dismiss(
+    request, petition_id: Id, index: Annotated[int, Field(ge=0, le=1000)], body: ThreatDismissBody
+):
+    petition = threat_hit_dismiss(
+        petition_id=petition_id, index=index, reason=body.reason, acting_user=request.user
+    )
+    return {"case": _case(petition.case), "petition": _petition(petition)}
 
 
 class ActionBody(InSchema):
@@ -462,11 +533,61 @@ class CaseFilters(InSchema):
         | None
     ) = None
     overdue: bool = False
-    sort: Literal["-number", "number", "due", "-received", "received", "village", "state", "-repeat"] = (
-        "-number"
-    )
+    sort: Literal[
+        "-number", "number", "due", "-received", "received", "village", "state", "-repeat", "threat"
+    ] = Field("-number", description="排序；threat 扬言事项在前（立即办理），再按期限")
     offset: Offset = 0
     limit: Limit = 50
+
+
+# --- 集中交办 (before /cases/{case_id}, whose pattern would take the path) ------------------------
+
+
+class BatchItemIn(InSchema):
+    case: Id
+    version: int | None = Field(
+        None, ge=1, le=MAX_ID, description="打开页面时看到的版本（可不填；填了则发现并发修改）"
+    )
+
+
+class BatchAssignIn(InSchema):
+    items: list[BatchItemIn] = Field(..., min_length=1, max_length=BATCH_MAX, description="要交办的事项")
+
+
+class BatchOutcomeOut(Schema):
+    case: int
+    number: str
+    assigned: bool
+    reason: str = Field(..., description="未交办的原因（已交办时为空）")
+    lead_leader: str
+
+
+class BatchAssignOut(Schema):
+    items: list[BatchOutcomeOut]
+    count: int
+    assigned: int
+    refused: int
+
+
+@router.post(
+    "/cases/batch-assign",
+    response={200: BatchAssignOut, 403: ErrorOut, 422: ErrorOut},
+    summary="集中交办：逐件按包案规则的推荐交办，不能交办的列明原因，其余照常交办（仅联席办）",
+)
+def cases_batch_assign(request, body: BatchAssignIn):
+    outcomes = batch_assign(acting_user=request.user, items=[(i.case, i.version) for i in body.items])
+    items = [
+        {
+            "case": o.case_id,
+            "number": o.number,
+            "assigned": o.assigned,
+            "reason": o.reason,
+            "lead_leader": o.lead_leader,
+        }
+        for o in outcomes
+    ]
+    done = sum(1 for o in outcomes if o.assigned)
+    return {"items": items, "count": len(items), "assigned": done, "refused": len(items) - done}
 
 
 @router.get("/cases", response=CaseListOut, summary="信访事项列表与台账（按调用者范围，台账的筛选条件）")
@@ -523,7 +644,9 @@ class Ref(Schema):
 
 class OwnershipOut(Schema):
     rule: str = Field(
-        ..., description="village 属地包案、line 条线包案、joint_meeting 待联席会议确定、none 无法推荐"
+        ...,
+        description="village 属地包案、line 条线包案、joint_meeting 待联席会议确定、"
+        "joint_decided 联席会议确定、none 无法推荐",
     )
     rule_label: str
     explanation: str

@@ -116,6 +116,7 @@ class CaseEventType(models.TextChoices):
     VERIFY_REFUSED = "verify_refused", "销号退回"
     MARKED_PROMINENT = "marked_prominent", "列为突出问题"
     MARKED_MAJOR = "marked_major", "标记特殊重大事项"
+    JOINT_OWNER = "joint_owner", "联席会议确定包案领导"
     RESOLVE_BY_CHANGED = "resolve_by_changed", "调整解决时限"
     ATTACHED = "attached", "上传附件"
     NOTICE_SENT = "notice_sent", "发送交办单"
@@ -126,6 +127,7 @@ class CaseEventType(models.TextChoices):
     MILESTONE_ADDED = "milestone_added", "新增工作节点"
     MILESTONE_DONE = "milestone_done", "工作节点完成"
     MILESTONE_PROGRESS = "milestone_progress", "节点进展"
+    THREAT_DISMISSED = "threat_dismissed", "扬言误报"
 
 
 class Decision(models.TextChoices):

@@ -17,10 +17,24 @@ LEVEL_CHOICES = [("", "—"), *Level.choices]
 REPRESENTATIVE_PLACEHOLDERS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号"}
 
 
+ORIGIN_PATTERN = r"^[a-z_]{1,20}:[0-9]{1,12}$"
+# What the registration page says about where it was opened from.
+ORIGIN_LABELS = {"reception": "领导接访日"}
+
+
 class PetitionForm(forms.Form):
     """The registration form. Its checks beyond the field types live in the service."""
 
     channel = forms.ChoiceField(label="信访渠道", choices=Channel.choices)
+    # Where the registration was opened from ("reception:12", a leader's reception day): passed on
+    # with petition_registered for the app that keeps such links; cases reads nothing from it.
+    origin = forms.RegexField(
+        regex=ORIGIN_PATTERN,
+        max_length=40,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "登记来源不正确，请从原页面重新打开登记。"},
+    )
     referral_level = forms.ChoiceField(label="交转办层级", choices=LEVEL_CHOICES, required=False)
     received_at = forms.DateTimeField(
         label="收到时间",
@@ -106,6 +120,10 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.origin_label = ""
+        origin = str(self["origin"].value() or "")
+        if origin and (kind := origin.split(":", 1)[0]) in ORIGIN_LABELS:
+            self.origin_label = ORIGIN_LABELS[kind]
         self.representative_rows = []
         for i in range(user.town.max_representatives - 1 + self.EXTRA_REPRESENTATIVE_ROWS):
             row = {
@@ -226,6 +244,7 @@ SORT_CHOICES = [
     ("village", "村（居）"),
     ("state", "状态"),
     ("-repeat", "重复次数（多→少）"),
+    ("threat", "扬言优先（立即办理）"),
 ]
 
 

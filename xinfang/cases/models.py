@@ -421,6 +421,11 @@ class Petition(models.Model):
     is_repeat = models.BooleanField("重复信访", default=False)
     is_collective = models.BooleanField("集体访", default=False)
     has_threat = models.BooleanField("扬言", default=False)
+    # The clerk's tick (扬言) at registration; detection adds to it and a false positive never clears it.
+    threat_marked = models.BooleanField("登记人标记扬言", default=False)
+    # What the detector found in the title and content: [{field, phrase, kind, start, end, sentence,
+    # sentence_start, dismissed?: {by, at, reason}}]; a dismissed hit is a false positive (误报).
+    threat_hits = models.JSONField("扬言识别结果", default=list, blank=True)
     skip_level = models.CharField("越级去向", max_length=20, choices=Level.choices, blank=True)
     law_related = models.BooleanField("涉法涉诉", default=False)
     query_code = models.CharField("查询码", max_length=12, blank=True, db_index=True)
@@ -479,6 +484,8 @@ class CaseEvent(models.Model):
         ("name", "文件："),
         ("department", "原牵头部门："),
         ("withdrawn", "撤回交办单："),
+        ("threat", "扬言："),
+        ("meeting", "会议："),
     ]
 
     def summary(self) -> str:

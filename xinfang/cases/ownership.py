@@ -25,10 +25,14 @@ from .choices import Level, PetitionKind
 
 VILLAGE, LINE, JOINT_MEETING, OVERRIDE, NONE = "village", "line", "joint_meeting", "override", "none"
 ACCUSATION = "accusation"
+# The joint meeting named the owner of a case that waited for it (cases.transitions
+# .case_owner_from_joint_meeting); the case then goes on to assignment with that owner.
+JOINT_DECIDED = "joint_decided"
 RULE_LABELS = {
     VILLAGE: "属地包案（联系村领导）",
     LINE: "条线包案（分管领导）",
     JOINT_MEETING: "待联席会议确定",
+    JOINT_DECIDED: "联席会议确定",
     ACCUSATION: "检举控告（纪检监察）",
     OVERRIDE: "联席办指定",
     NONE: "无法按规则推荐",
@@ -272,7 +276,23 @@ def _without_accused(proposal: Proposal, accused: Accused) -> Proposal:
 
 
 def ownership_propose(case) -> Proposal:
-    """The owner, responsible persons and departments the rules give this case, with the reason."""
+    """The owner, responsible persons and departments the rules give this case, with the reason;
+    once the joint meeting has named the owner of a case that waited for it, its decision."""
+    proposal = _ownership_by_rules(case)
+    if case.owner_rule == JOINT_DECIDED and case.lead_leader_id and proposal.rule == JOINT_MEETING:
+        decided = list(case.responsible_persons.all())
+        return Proposal(
+            rule=JOINT_DECIDED,
+            explanation=case.owner_explanation,
+            lead_leader=case.lead_leader,
+            lead_department=case.lead_department or proposal.lead_department,
+            supporting_departments=proposal.supporting_departments,
+            responsible_persons=decided or proposal.responsible_persons,
+        )
+    return proposal
+
+
+def _ownership_by_rules(case) -> Proposal:
     if case.kind == PetitionKind.ACCUSATION:
         return _without_accused(_accusation_proposal(case), accused_of(case))
     category, village = case.category, case.village

@@ -26,6 +26,8 @@ SORTS = {
     "village": ("village__order", "village__name", "-year", "-seq"),
     "state": ("state", "-year", "-seq"),
     "-repeat": ("-repeat_count", "-year", "-seq"),
+    # 扬言事项立即办理: threat cases first, each group by its nearest deadline.
+    "threat": ("-has_threat", F("due_on").asc(nulls_last=True), "-year", "-seq"),
 }
 FLAGS = {
     "repeat": Q(repeat_count__gt=0),
@@ -218,6 +220,47 @@ def case_get(*, user, pk: int) -> Case:
     return get_scoped_or_404(queryset, user, pk=pk)
 
 
+# How much of a long sentence the case page shows on each side of a threat phrase.
+THREAT_CONTEXT = 40
+
+
+def threat_findings(petitions) -> list[dict]:
+    """The 扬言 of a case's petitions for its page, as plain data: each petition that is 扬言 or had
+    hits, with the clerk's tick and each hit's sentence cut around the phrase (before, phrase, after),
+    the false positives apart."""
+    from .services import THREAT_FIELDS
+
+    found = []
+    for p in petitions:
+        if not (p.threat_hits or p.threat_marked):
+            continue
+        hits = []
+        for index, h in enumerate(p.threat_hits or []):
+            at = h["start"] - h["sentence_start"]
+            end = h["end"] - h["sentence_start"]
+            before, after = h["sentence"][:at], h["sentence"][end:]
+            hits.append(
+                {
+                    "index": index,
+                    "phrase": h["phrase"],
+                    "kind": h["kind"],
+                    "field": THREAT_FIELDS.get(h.get("field", "content"), ""),
+                    "before": ("…" + before[-THREAT_CONTEXT:]) if len(before) > THREAT_CONTEXT else before,
+                    "after": (after[:THREAT_CONTEXT] + "…") if len(after) > THREAT_CONTEXT else after,
+                    "dismissed": h.get("dismissed"),
+                }
+            )
+        found.append(
+            {
+                "petition": p,
+                "marked": p.threat_marked,
+                "live": [h for h in hits if not h["dismissed"]],
+                "dismissed": [h for h in hits if h["dismissed"]],
+            }
+        )
+    return found
+
+
 def petition_list_for_case(*, user, case: Case):
     return (
         scope(Petition.objects.filter(case=case), user)
@@ -337,7 +380,8 @@ DESK_SIZE = 50
 
 
 def desk(*, user, today: dt.date | None = None) -> dict:
-    """The open cases a leader owns, or a village's, or a department leads: nearest deadline first."""
+    """The open cases a leader owns, or a village's, or a department leads: threats (扬言) first,
+    then nearest deadline first."""
     from xinfang.accounts.choices import Role
 
     today = today or timezone.localdate()
@@ -349,7 +393,8 @@ def desk(*, user, today: dt.date | None = None) -> dict:
             Q(lead_department_id=user.department_id) | Q(supporting_departments=user.department_id)
         )
         cases = cases.distinct()
-    ordered = cases.order_by(F("due_on").asc(nulls_last=True), "-year", "-seq")
+    # 扬言事项立即办理: a threat case comes before every deadline.
+    ordered = cases.order_by("-has_threat", F("due_on").asc(nulls_last=True), "-year", "-seq")
     return {
         "cases": rows_by_id(cases, list(ordered.values_list("pk", flat=True)[:DESK_SIZE])),
         "count": cases.count(),

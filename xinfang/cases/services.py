@@ -1,6 +1,7 @@
 """Writes on cases. Each service is one transaction: rule checks, the write, the case event and the
 audit row together."""
 
+import functools
 import secrets
 from dataclasses import dataclass, field
 
@@ -17,15 +18,16 @@ from xinfang.audit.choices import AuditEventType
 from xinfang.audit.services import audit_record
 from xinfang.core.inputs import phone_problem
 from xinfang.core.masking import mask_phone
-from xinfang.core.scoping import scope
-from xinfang.org.models import Category, Department, Person, Village
+from xinfang.core.scoping import get_scoped_or_404, scope
+from xinfang.org.models import Category, Department, Person, Village, threat_default
+from xinfang.textintel.threat import Lexicon, detect_threats
 from xinfang.workcal.services import add_calendar_days
 
 from . import rules
 from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind, Resolution
 from .models import Case, CaseEvent, Petition, Petitioner
 from .numbering import case_number_allocate
-from .signals import case_changed, petition_registered
+from .signals import case_changed, petition_registered, petition_threat_cleared
 
 QUERY_CODE_CHANNELS = {Channel.LETTER, Channel.VISIT}
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -37,6 +39,11 @@ REGISTRARS = frozenset({Role.OFFICE})
 # petitioner and checks the ID card at the desk. Units that only read a petitioner's file never
 # change it, and a registration by anyone else never rewrites it.
 PETITIONER_EDITORS = frozenset({Role.OFFICE})
+# Who may mark a detected threat a false positive (误报): the office, which registered the petition
+# and answers for the flag; the units that handle the case see the hits but do not clear them.
+THREAT_REVIEWERS = frozenset({Role.OFFICE})
+# The texts of a petition the detector reads, and their names on the case page.
+THREAT_FIELDS = {"title": "事项", "content": "诉求内容"}
 
 
 def registration_check(user) -> None:
@@ -120,6 +127,8 @@ class PetitionIn:
     accused_persons: list[Person] = field(default_factory=list)
     accused_departments: list[Department] = field(default_factory=list)
     accused_villages: list[Village] = field(default_factory=list)
+    # Where the registration was opened from ("reception:12"), passed on with petition_registered.
+    origin: str = ""
 
 
 def _validate(data: PetitionIn, *, town) -> dict[str, str]:
@@ -360,6 +369,45 @@ def representatives_warning(data: PetitionIn, town) -> str:
     )
 
 
+@functools.cache
+def _threat_default() -> dict:
+    return threat_default()
+
+
+def threat_lexicon(town) -> Lexicon | None:
+    """The town's 扬言 lexicon (its `threat` configuration over the default), or None when the town
+    turned detection off. Compiled once per configuration, and kept on the town object while its
+    configuration is the same one (an import registers thousands of rows with one town)."""
+    kept = town.__dict__.get("_threat_lexicon")
+    if kept is not None and kept[0] is town.threat:
+        return kept[1]
+    config = {**_threat_default(), **(town.threat or {})}
+    lexicon = Lexicon.from_config(config) if config.get("enabled", True) else None
+    town.__dict__["_threat_lexicon"] = (town.threat, lexicon)
+    return lexicon
+
+
+def threats_find(town, *, title: str, content: str) -> list[dict]:
+    """The threat phrases of a petition's title and content, as stored on the petition."""
+    lexicon = threat_lexicon(town)
+    if lexicon is None:
+        return []
+    texts = {"title": title, "content": content}
+    return [
+        {"field": name, **hit.as_dict()}
+        for name, text in texts.items()
+        for hit in detect_threats(text, lexicon)
+    ]
+
+
+def threat_warning(hits: list[dict]) -> str:
+    phrases = "、".join(dict.fromkeys(f"“{h['phrase']}”（{h['kind']}）" for h in hits))
+    return (
+        f"信访内容中识别到扬言：{phrases}。已标记为扬言事项：扬言事项，立即办理。"
+        "如属误报，请在事项页标为误报。"
+    )
+
+
 @transaction.atomic
 def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     """Registers one petition: on the case it names (a repeat), or as the first of a new case.
@@ -406,6 +454,11 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             "检举控告类事项没有填写被检举控告对象：在填写之前，被检举控告的人员和单位不会被回避。"
         )
     collective = data.persons_count >= town.collective_threshold
+    # A hit flags the petition; the clerk's tick flags it too, and detection never clears the tick.
+    hits = threats_find(town, title=data.title.strip(), content=data.content.strip())
+    threat = data.has_threat or bool(hits)
+    if hits:
+        warnings.append(threat_warning(hits))
     now = timezone.now()
     if case is None:
         year = timezone.localtime(data.received_at).year
@@ -426,7 +479,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
             route_due=add_calendar_days(received_day, town.time_limits.route_days),
             notify_due=add_calendar_days(received_day, town.time_limits.notify_days),
             is_collective=collective,
-            has_threat=data.has_threat,
+            has_threat=threat,
             skip_level=data.skip_level,
             law_related=data.law_related,
         )
@@ -437,7 +490,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         undone = _rebound(case, now) if event == CaseEventType.REBOUND else _unsettle(case)
         case.repeat_count += 1
         case.is_collective = case.is_collective or collective
-        case.has_threat = case.has_threat or data.has_threat
+        case.has_threat = case.has_threat or threat
         case.skip_level = data.skip_level or case.skip_level
         case.law_related = case.law_related or data.law_related
         case.version += 1
@@ -466,7 +519,9 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         content=data.content.strip(),
         is_repeat=event != CaseEventType.REGISTERED,
         is_collective=collective,
-        has_threat=data.has_threat,
+        has_threat=threat,
+        threat_marked=data.has_threat,
+        threat_hits=hits,
         skip_level=data.skip_level,
         law_related=data.law_related,
         query_code=_query_code() if data.channel in QUERY_CODE_CHANNELS else "",
@@ -477,7 +532,13 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     link = Petition.petitioners.through
     ordered = list({p.pk: p for p in people}.values())
     link.objects.bulk_create([link(petition=petition, petitioner=p) for p in ordered])
-    petition_registered.send(sender=Petition, petition=petition, petitioner_ids=[p.pk for p in ordered])
+    petition_registered.send(
+        sender=Petition,
+        petition=petition,
+        petitioner_ids=[p.pk for p in ordered],
+        origin=data.origin,
+        acting_user=acting_user,
+    )
     event_data = {
         "petition": petition.pk,
         "channel": data.channel,
@@ -488,6 +549,8 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     }
     if data.representatives:
         event_data["representatives"] = [p.name for p in people]
+    if hits:
+        event_data["threat"] = list(dict.fromkeys(h["phrase"] for h in hits))
     if too_many:
         # Kept with the petition's event: the timeline shows it, and counts can find it.
         event_data["representatives_over"] = town.max_representatives
@@ -497,6 +560,8 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
     if event == CaseEventType.REBOUND:
         _rebound_tell(case)
     new = {"petition": petition.pk, "case": case.number, "event": event}
+    if threat:
+        new["threat"] = {"marked": data.has_threat, "hits": list(dict.fromkeys(h["phrase"] for h in hits))}
     if accused:
         # The audit log names units and persons by id only, like every other reference.
         new["accused"] = {
@@ -528,3 +593,86 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
 def _audit_value(attr: str, value):
     # The audit administrator sees that a phone changed, never the number (三员分立).
     return mask_phone(value) if attr == "phone" else value
+
+
+THREAT_REASON_MAX = 500
+
+
+@transaction.atomic
+def threat_hit_dismiss(*, petition_id: int, index: int, reason: str, acting_user) -> Petition:
+    """Marks one detected threat phrase a false positive (误报), with the reason.
+
+    The petition stays 扬言 while another of its hits stands or the clerk ticked it at registration;
+    the case stays 扬言 while any of its petitions is. A case that was on the ledger for the threat
+    alone comes off it (it never belonged there). Office only (PermissionDenied), a petition out of
+    scope is a 404, and a missing reason or an unknown or already dismissed hit a ValidationError."""
+    if not getattr(acting_user, "is_authenticated", False) or acting_user.role not in THREAT_REVIEWERS:
+        raise PermissionDenied("只有镇信访联席办可以把扬言识别结果标为误报。")
+    petition = get_scoped_or_404(Petition.objects.select_for_update(), acting_user, pk=petition_id)
+    case = Case.objects.select_for_update().select_related("town").get(pk=petition.case_id)
+    reason = (reason or "").strip()
+    hits = list(petition.threat_hits or [])
+    errors = {}
+    if not reason:
+        errors["reason"] = "请写明误报理由（如：信访人转述新闻、否定表述、地名）。"
+    elif len(reason) > THREAT_REASON_MAX:
+        errors["reason"] = f"误报理由最多 {THREAT_REASON_MAX} 字，请精简。"
+    if not 0 <= index < len(hits):
+        errors["index"] = "没有这条扬言识别结果，请刷新页面后再试。"
+    elif hits[index].get("dismissed"):
+        errors["index"] = "这条扬言识别结果已被标为误报。"
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    hit = dict(hits[index])
+    hit["dismissed"] = {
+        "by": acting_user.display_name,
+        "by_id": acting_user.pk,
+        "at": now.isoformat(),
+        "reason": reason,
+    }
+    hits[index] = hit
+    was = petition.has_threat
+    petition.threat_hits = hits
+    petition.has_threat = petition.threat_marked or any(not h.get("dismissed") for h in hits)
+    petition.save(update_fields=["threat_hits", "has_threat"])
+
+    case_was = case.has_threat
+    case.has_threat = Petition.objects.filter(case=case, has_threat=True).exists()
+    if case.has_threat != case_was:
+        if not rules.prominent_stored(case, case.town):
+            case.prominent_since = None  # prominent for the threat alone: it never was
+        rules.derive(case, case.town, timezone.localdate())
+        case.version += 1
+        case.save()
+    if not case.has_threat:
+        left = "事项不再标记为扬言事项"
+    elif petition.has_threat:
+        left = "本次信访另有扬言或登记人已勾选扬言，事项仍为扬言事项"
+    else:
+        left = "本事项的其他信访有扬言，事项仍为扬言事项"
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventType.THREAT_DISMISSED,
+        at=now,
+        user=acting_user,
+        data={"petition": petition.pk, "threat": hit["phrase"], "reason": reason, "text": left},
+    )
+    case_changed.send(sender=Case, case=case)
+    audit_record(
+        event=AuditEventType.UPDATE,
+        user=acting_user,
+        target=case,
+        old={"petition": petition.pk, "has_threat": was, "case_has_threat": case_was},
+        new={
+            "petition": petition.pk,
+            "has_threat": petition.has_threat,
+            "case_has_threat": case.has_threat,
+            "dismissed": hit["phrase"],
+        },
+        detail=f"扬言识别误报：“{hit['phrase']}”（{hit['kind']}），理由：{reason}",
+    )
+    if was and not petition.has_threat:
+        petition_threat_cleared.send(sender=Petition, petition=petition, case_cleared=not case.has_threat)
+    petition.case = case
+    return petition

@@ -35,7 +35,7 @@ from .choices import (
     Resolution,
 )
 from .models import Case, CaseEvent
-from .ownership import OVERRIDE, accused_conflicts, ownership_propose
+from .ownership import JOINT_DECIDED, JOINT_MEETING, OVERRIDE, accused_conflicts, ownership_propose
 from .signals import case_changed
 
 PROGRESS_MAX = 300
@@ -292,6 +292,83 @@ def case_assign(
     case.responsible_persons.set(responsible_persons)
     case.supporting_departments.set(supporting_departments)
     notices_send(case=case, acting_user=acting_user)  # 双向交办: the notices to the village and the line
+    return case
+
+
+@transaction.atomic
+def case_owner_from_joint_meeting(
+    *,
+    case_id: int,
+    acting_user,
+    lead_leader: Person | None,
+    meeting_on: dt.date,
+    meeting_id: int | None = None,
+    lead_department: Department | None = None,
+    responsible_persons: list[Person] | None = None,
+    expected_version=None,
+) -> Case:
+    """联席会议确定包案领导: a special or major case waits for the joint meeting to name its owner
+    (and, where the meeting says so, its lead department and responsible persons); the office records
+    the meeting's decision here and the case leaves "待联席会议确定" for its normal assignment, where
+    the decided owner is the proposal. Called by the meetings app with the meeting it recorded."""
+    if getattr(acting_user, "role", None) != Role.OFFICE:
+        raise TransitionForbidden("联席会议确定的包案领导由信访联席办记录，您的角色不能进行此操作。")
+    queryset = Case.objects.select_for_update(of=("self",)).select_related("town__time_limits")
+    case = get_scoped_or_404(queryset, acting_user, pk=case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise EditConflict(
+            f"该事项在您打开之后已被他人修改（您看到的是第 {expected_version} 版，"
+            f"现在是第 {case.version} 版），本次操作未保存。请刷新页面查看最新情况后再操作。"
+        )
+    _require(case, {CaseState.REGISTERED, CaseState.ACCEPTED}, "由联席会议确定包案领导")
+    proposal = ownership_propose(case)
+    if proposal.rule not in (JOINT_MEETING, JOINT_DECIDED):
+        raise TransitionRefused(
+            f"{case.number}不属于待联席会议确定包案领导的事项（包案规则：{proposal.rule_label}），"
+            "请按正常程序交办。"
+        )
+    responsible_persons = list(responsible_persons or [])
+    errors = {}
+    if lead_leader is None:
+        errors["lead_leader"] = "请选择联席会议确定的包案领导。"
+    elif not lead_leader.is_leader:
+        errors["lead_leader"] = f"{lead_leader.name}不是镇党政负责人，不能担任包案领导。"
+    if meeting_on > timezone.localdate():
+        errors["meeting_on"] = "会议日期不能晚于今天。"
+    for obj in [lead_department, lead_leader, *responsible_persons]:
+        if obj is not None and obj.town_id != case.town_id:
+            errors["lead_leader"] = "所选部门或人员不属于本镇。"
+    for field, message in accused_conflicts(
+        case,
+        lead_leader=lead_leader,
+        lead_department=lead_department,
+        responsible_persons=responsible_persons,
+    ).items():
+        errors.setdefault(field, message)
+    if errors:
+        raise TransitionInvalid(errors)
+    meeting = f"{meeting_on.month}月{meeting_on.day}日联席会议"
+    case.lead_leader = lead_leader
+    if lead_department is not None:
+        case.lead_department = lead_department
+    case.owner_rule = JOINT_DECIDED
+    who = f"，责任人为{'、'.join(p.name for p in responsible_persons)}" if responsible_persons else ""
+    case.owner_explanation = f"由{meeting}确定：{lead_leader.name}包案{who}。"
+    if responsible_persons:
+        case.responsible_label = "、".join(p.name for p in responsible_persons)[:200]
+    data = {
+        "lead_leader": lead_leader.name,
+        "meeting": meeting,
+        "meeting_on": meeting_on.isoformat(),
+        "meeting_id": meeting_id,
+    }
+    if lead_department is not None:
+        data["lead_department"] = lead_department.name
+    if responsible_persons:
+        data["responsible_persons"] = [p.name for p in responsible_persons]
+    _record(case, user=acting_user, kind=CaseEventType.JOINT_OWNER, data=data, old_state=case.state)
+    if responsible_persons:
+        case.responsible_persons.set(responsible_persons)
     return case
 
 

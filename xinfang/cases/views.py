@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -21,11 +22,18 @@ from xinfang.core.scoping import scope
 from . import exports, rules, selectors
 from .choices import Decision, DeliveryWay, Rating, RatingStatus
 from .documents import DOCUMENTS, documents_available, petitioners_in_order
-from .forms import LEDGER_VIEWS, CaseFilterForm, ImportForm, PetitionForm
+from .forms import LEDGER_VIEWS, ORIGIN_PATTERN, CaseFilterForm, ImportForm, PetitionForm
 from .imports import MAX_BYTES, petitions_import, template_build
 from .models import Case, Petitioner
 from .ownership import accused_of, ownership_propose
-from .services import REGISTRARS, PetitionerIn, PetitionIn, petition_register
+from .services import (
+    REGISTRARS,
+    THREAT_REVIEWERS,
+    PetitionerIn,
+    PetitionIn,
+    petition_register,
+    threat_hit_dismiss,
+)
 from .transitions import (
     ACTIONS,
     EditConflict,
@@ -121,7 +129,9 @@ def _service_field(form: PetitionForm, field: str) -> str | None:
 
 @roles_required(*REGISTRARS)
 def petition_new(request):
-    form = PetitionForm(request.POST or None, user=request.user)
+    origin = request.GET.get("origin", "")[:40]
+    origin = origin if re.fullmatch(ORIGIN_PATTERN, origin) else ""
+    form = PetitionForm(request.POST or None, user=request.user, initial={"origin": origin})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -152,6 +162,7 @@ def petition_new(request):
                     accused_persons=list(d["accused_persons"]),
                     accused_departments=list(d["accused_departments"]),
                     accused_villages=list(d["accused_villages"]),
+                    origin=d["origin"],
                 ),
                 acting_user=request.user,
             )
@@ -223,12 +234,15 @@ def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     today = timezone.localdate()
     offered = actions_offered(case, request.user)
+    petitions = list(selectors.petition_list_for_case(user=request.user, case=case))
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
-            "petitions": selectors.petition_list_for_case(user=request.user, case=case),
+            "petitions": petitions,
+            "threats": selectors.threat_findings(petitions),
+            "threat_reviewer": request.user.role in THREAT_REVIEWERS,
             "events": case.events.select_related("user").order_by("at", "id"),
             "history": selectors.petitioner_history(user=request.user, case=case),
             "today": today,
@@ -249,6 +263,31 @@ def case_detail(request, pk: int):
             "form_data": request.session.pop(f"case-{pk}-form", {}),
         },
     )
+
+
+@require_POST
+@roles_required(*WORK_ROLES)
+def threat_dismiss(request, pk: int, petition_id: int, index: int):
+    """标为误报 on the case page: the office marks one detected threat phrase a false positive."""
+    if request.user.role not in THREAT_REVIEWERS:
+        raise PermissionDenied("只有镇信访联席办可以把扬言识别结果标为误报。")
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not scope(case.petitions.filter(pk=petition_id), request.user).exists():
+        raise Http404("该事项没有这次信访")
+    try:
+        petition = threat_hit_dismiss(
+            petition_id=petition_id,
+            index=index,
+            reason=request.POST.get("reason", ""),
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        problems = "；".join(m for ms in exc.message_dict.values() for m in ms)
+        messages.error(request, f"标为误报未完成：{problems}")
+    else:
+        still = "事项仍为扬言事项。" if petition.case.has_threat else "事项已不再标记为扬言事项。"
+        messages.success(request, f"已将“{petition.threat_hits[index]['phrase']}”标为误报，{still}")
+    return redirect("cases:detail", pk=pk)
 
 
 @require_POST

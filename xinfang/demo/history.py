@@ -35,7 +35,7 @@ from xinfang.cases.choices import Resolution as Res
 from xinfang.cases.models import Case, CaseEvent, CaseNumberSequence, Petition, Petitioner
 from xinfang.cases.numbering import case_number_format
 from xinfang.cases.ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
-from xinfang.cases.services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
+from xinfang.cases.services import QUERY_ALPHABET, QUERY_CODE_CHANNELS, threats_find
 from xinfang.metrics.counting import rebuild as metrics_rebuild
 from xinfang.org.models import Category, Village
 from xinfang.workcal.services import add_calendar_days, add_working_days
@@ -52,6 +52,13 @@ PROGRESS = [
     "已约谈当事双方调解",
 ]
 DEMO_NOTE = "（演示数据）"
+# What a petitioner who threatens says (扬言): the registration's detector reads these, as it would a
+# typed petition, and the case page shows what it found.
+THREAT_LINES = [
+    "信访人情绪激动，称再不解决就去北京上访。",
+    "信访人表示，如果这次还不处理，就到镇政府门口喝农药。",
+    "信访人扬言不给说法就组织村民去县里上访，并找媒体曝光。",
+]
 
 
 class _Stop(Exception):
@@ -348,20 +355,24 @@ def _chunk(args) -> tuple[list, list, dict]:
             people.append(person)
         persons = rng.choice([1] * 14 + [2, 3, 5, 8, 12])
         received_day = received_at.date()  # already in the town's time
+        threat = rng.random() < 0.03
+        content = f"信访人反映{matter}方面的问题，要求尽快依法解决。{DEMO_NOTE}"
+        if threat:  # the line follows the case's place in the chunk: the random sequence stays as it was
+            content = content.replace(DEMO_NOTE, THREAT_LINES[len(built) % len(THREAT_LINES)] + DEMO_NOTE)
         case = _new(
             Case,
             town=town,
             year=received_at.year,
             title=f"反映{matter}问题",
             matter=matter if matter in (category.matters or []) else "",
-            content=f"信访人反映{matter}方面的问题，要求尽快依法解决。{DEMO_NOTE}",
+            content=content,
             category=category,
             village=village,
             received_at=received_at,
             route_due=add_calendar_days(received_day, limits.route_days),
             notify_due=add_calendar_days(received_day, limits.notify_days),
             is_collective=persons >= town.collective_threshold,
-            has_threat=rng.random() < 0.03,
+            has_threat=threat,
             skip_level=rng.choice([Level.COUNTY, Level.CITY, Level.PROVINCE]) if rng.random() < 0.04 else "",
             petitioner_label=person.name,
         )
@@ -378,6 +389,7 @@ def _chunk(args) -> tuple[list, list, dict]:
                 content=case.content,
                 is_collective=case.is_collective,
                 has_threat=case.has_threat,
+                threat_hits=_threat_hits(town, case.title, content) if threat else [],
                 skip_level=case.skip_level,
                 query_code="".join(rng.choices(QUERY_ALPHABET, k=8))
                 if channel in QUERY_CODE_CHANNELS
@@ -424,6 +436,17 @@ def _chunk(args) -> tuple[list, list, dict]:
         built.append((case, [(p, person) for p in petitions], events, responsible))
         states[case.state] = states.get(case.state, 0) + 1
     return _chunk_rows(ctx, people, built, rng, stamp), states
+
+
+_THREAT_HITS: dict = {}
+
+
+def _threat_hits(town, title: str, content: str) -> list[dict]:
+    """The detector's hits on a generated threat text; the texts repeat, each is read once."""
+    key = (title, content)
+    if key not in _THREAT_HITS:
+        _THREAT_HITS[key] = threats_find(town, title=title, content=content)
+    return _THREAT_HITS[key]
 
 
 def _chunk_rows(ctx, people, built, rng, stamp) -> dict:

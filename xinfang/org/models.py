@@ -28,6 +28,13 @@ def prominent_rules_default() -> list[str]:
     return ["repeat", "collective", "skip_level", "threat", "backlog"]
 
 
+def threat_default() -> dict:
+    """扬言识别 when a town's file names none: the schema's default lexicon."""
+    from .config_schema import threat_default as schema_default
+
+    return schema_default()
+
+
 def stability_default() -> dict:
     """稳控参数 when a town's file names none: the levels of key persons and how often each must be
     met, the contacts a day in a protection period (一日三见面) and the follow-ups of a resolved case."""
@@ -40,6 +47,21 @@ def stability_default() -> dict:
         "period_contacts_per_day": 3,
         "follow_up_every_days": 30,
         "follow_up_times": 6,
+    }
+
+
+def screening_default() -> dict:
+    """排查研判 settings when a town's file names none (see config_schema.ScreeningIn)."""
+    return {
+        "report_units": ["village", "grid", "department"],
+        "rolling": True,
+        "rolling_every_days": 7,
+        "rolling_due_days": 6,
+        "zero_statement": "本单位经全面排查，未发现矛盾纠纷、风险隐患和重点人员异常动向。",
+        "assessment_levels": ["grid", "village", "line", "town"],
+        "wartime_every_days": 1,
+        "normal_every_days": 7,
+        "warn_lookback_days": 14,
     }
 
 
@@ -101,6 +123,12 @@ class Town(models.Model):
     )
     # Key persons' risk levels and contact rules, protection periods' contacts, follow-up schedule.
     stability = models.JSONField("稳控参数", default=stability_default, blank=True)
+    # 预警: which rules run, at what level, told to which roles, with what parameters (warnings).
+    warnings = models.JSONField("预警设置", default=dict, blank=True)
+    # 扬言识别: the lexicon, patterns, negations and reported-speech cues registration reads with.
+    threat = models.JSONField("扬言识别", default=threat_default, blank=True)
+    # 排查 rounds, zero reports and the 四级研判 cadence (战时 daily, 常态 weekly).
+    screening = models.JSONField("排查研判参数", default=screening_default, blank=True)
     # How the metrics read the ambiguous cases (超期未评价, 明显下降, 预警 …): metrics.rules reads it.
     metrics = models.JSONField("指标口径", default=metrics_default, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)

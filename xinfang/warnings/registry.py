@@ -39,6 +39,9 @@ class Finding:
     user_ids: tuple[int, ...] = ()
     # Where the recipient acts.
     url: str = ""
+    # Named persons (org.Person: a case's 包案领导 and 责任人, a key person's keepers) whose accounts
+    # are told, beside user_ids.
+    person_ids: tuple[int, ...] = ()
 
 
 Scanner = Callable[[object, dt.datetime], Iterable[Finding]]
@@ -56,18 +59,37 @@ class Rule:
     scan: Scanner | None = None
     description: str = ""
     params: dict = field(default_factory=dict)
+    # When the periodic scan runs it (tasks.py): "often" every ten minutes, "daily" in the morning,
+    # "evening" at the end of the day (a key person short of today's contacts is known only then).
+    cadence: str = "often"
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(key: str, name: str, *, level: str = Level.YELLOW, roles=(), description: str = "", **params):
-    """Registers a scanner under `key` (a decorator); registering the same key twice is a mistake."""
+CADENCES = ("often", "daily", "evening")
+
+
+def rule(
+    key: str,
+    name: str,
+    *,
+    level: str = Level.YELLOW,
+    roles=(),
+    description: str = "",
+    cadence: str = "often",
+    **params,
+):
+    """Registers a scanner under `key` (a decorator); registering the same key twice is a mistake.
+    `params` are the rule's defaults; the town configuration (warnings.rules.<key>.params) overrides
+    them, and the scanner reads the result with `params_for(town, key)`."""
+    if cadence not in CADENCES:
+        raise ValueError(f"warning rule {key!r}: cadence must be one of {CADENCES}")
 
     def register(scan: Scanner | None) -> Scanner | None:
         if key in RULES:
             raise ValueError(f"warning rule {key!r} is registered twice")
-        RULES[key] = Rule(key, name, str(level), tuple(roles), scan, description, params)
+        RULES[key] = Rule(key, name, str(level), tuple(roles), scan, description, params, cadence)
         return scan
 
     return register
@@ -76,3 +98,30 @@ def rule(key: str, name: str, *, level: str = Level.YELLOW, roles=(), descriptio
 def event_rule(key: str, name: str, *, level: str = Level.RED, roles=(), description: str = "") -> None:
     """A rule raised where something happens (no scanner)."""
     rule(key, name, level=level, roles=roles, description=description)(None)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A rule as one town configured it (configs/<town>.yaml, warnings.rules.<key>)."""
+
+    enabled: bool
+    level: str
+    roles: tuple[str, ...]
+    params: dict
+
+
+def setting_for(town, key: str) -> Setting:
+    """The rule's defaults, overridden by what the town's file says about it."""
+    r = RULES[key]
+    own = ((getattr(town, "warnings", None) or {}).get("rules") or {}).get(key) or {}
+    roles = own.get("roles")
+    return Setting(
+        enabled=own.get("enabled", True),
+        level=own.get("level") or r.level,
+        roles=tuple(r.roles if roles is None else roles),
+        params={**r.params, **(own.get("params") or {})},
+    )
+
+
+def params_for(town, key: str) -> dict:
+    return setting_for(town, key).params

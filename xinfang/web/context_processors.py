@@ -1,5 +1,8 @@
 from django.conf import settings
 
+from xinfang.accounts.choices import WORK_ROLES
+from xinfang.alerts.selectors import unread_count
+
 from .navigation import nav_for
 
 
@@ -13,4 +16,7 @@ def shell(request):
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_for(user, request.path)
         context["current_town"] = user.town
+        if user.role in WORK_ROLES:
+            # One indexed count (alert_inbox) per page: the unread warnings and reminders.
+            context["unread_alerts"] = unread_count(user=user)
     return context

@@ -24,11 +24,17 @@ ITEMS = [
     NavItem("信访登记", "cases:new", (R.OFFICE,)),
     NavItem("信访台账", "cases:list", CASE_ROLES),
     NavItem("交办单", "notices:inbox", (R.OFFICE, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR)),
-    NavItem("提醒", "alerts:inbox", CASE_ROLES),
+    NavItem("预警与提醒", "alerts:inbox", CASE_ROLES),
+    NavItem("预警看板", "warnings:board", CASE_ROLES),
     NavItem("重点人员", "stability:key-persons", CASE_ROLES),
     NavItem("保障期", "stability:periods", CASE_ROLES),
     NavItem("五不事件", "stability:incidents", CASE_ROLES),
     NavItem("回访", "stability:follow-ups", CASE_ROLES),
+    NavItem("排查", "screening:rounds", CASE_ROLES),
+    NavItem("四级研判", "screening:assessments", CASE_ROLES),
+    NavItem("会议与接访", "meetings:list", CASE_ROLES),
+    NavItem("会议频次", "meetings:cadence", CASE_ROLES),
+    NavItem("集中交办", "cases:batch-assign", (R.OFFICE,)),
     NavItem("专项救助", "relief:totals", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("“五有”未齐全", "plans:incomplete", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("各镇概况", "org:towns", (R.COUNTY,)),
@@ -46,7 +52,14 @@ def nav_for(user, current_path: str) -> list[dict]:
     items = []
     for item in ITEMS:
         if user.role in item.roles:
-            items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+            items.append(
+                {
+                    "label": item.label,
+                    "url": reverse(item.url_name),
+                    "active": False,
+                    "inbox": item.url_name == "alerts:inbox",
+                }
+            )
     # The longest link that the current page starts with is the one the user is in.
     matches = [
         i

@@ -104,7 +104,11 @@ def town_objects(cast, settings, tmp_path):
 
     (alert,) = alerts_send(case=case, recipients=[office], kind="rebound", text="化解后反弹（模糊测试）")
     key_person, period, follow_up = _stability_objects(cast, case)
+    meeting, task, reception = _meeting_objects(cast, case)
     return {
+        "meeting_id": meeting.pk,
+        "task_id": task.pk,
+        "reception_id": reception.pk,
         "alert_id": alert.pk,
         "case_id": case.pk,
         "milestone_id": milestone.pk,
@@ -116,6 +120,28 @@ def town_objects(cast, settings, tmp_path):
         "period_id": period.pk,
         "follow_up_id": follow_up.pk,
     }
+
+
+def _meeting_objects(cast, case):
+    """A joint meeting that discussed `case`, with a follow-up task, and a reception day."""
+    from xinfang.meetings.services import MeetingIn, TaskIn, meeting_create, reception_create
+
+    office = cast["office"]
+    leader = cast["leader1"].person
+    meeting = meeting_create(
+        acting_user=office,
+        data=MeetingIn(
+            kind="joint",
+            held_on=dt.date(2026, 11, 20),
+            place="镇会议室",
+            case_ids=[case.pk],
+            tasks=[TaskIn(what="入户走访", owner_id=leader.pk, due_on=dt.date(2099, 1, 1))],
+        ),
+    )
+    reception = reception_create(
+        acting_user=office, held_on=dt.date(2026, 11, 15), place="接待室", leader_id=leader.pk
+    )
+    return meeting, meeting.tasks.get(), reception
 
 
 def _stability_objects(cast, case):

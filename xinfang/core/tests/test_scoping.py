@@ -90,6 +90,13 @@ PAGES = {
     "alerts:inbox": ("list", "/alerts/"),
     "alerts:open": ("exempt", "a POST on one's own alert: alerts/tests checks another user's answers 404"),
     "alerts:read-all": ("exempt", "a POST that marks only one's own alerts: alerts/tests"),
+    "warnings:board": ("list", "/warnings/"),
+    "warnings:detail": (
+        "exempt",
+        "a page per warning: warnings/tests/test_access checks other villages and towns get 404",
+    ),
+    "warnings:ack": ("exempt", "a POST per warning: warnings/tests/test_access"),
+    "warnings:handle": ("exempt", "a POST per warning: warnings/tests/test_access"),
     "stability:key-persons": ("list", "/stability/key-persons/?status="),
     "stability:key-person-new": ("list", "/stability/key-persons/new/"),
     "stability:key-person": (
@@ -115,6 +122,24 @@ PAGES = {
         "exempt",
         "a POST per follow-up: stability/tests/test_scope checks other villages",
     ),
+    "meetings:list": ("list", "/meetings/"),
+    "meetings:new": ("list", "/meetings/new/"),
+    "meetings:cadence": ("list", "/meetings/cadence/?view=year"),
+    "meetings:detail": (
+        "exempt",
+        "a page per meeting: meetings/tests/test_api_and_pages checks other towns and villages",
+    ),
+    "meetings:minutes": (
+        "exempt",
+        "a file per meeting: meetings/tests/test_api_and_pages checks other towns",
+    ),
+    "meetings:task-done": ("exempt", "a POST per task: meetings/tests/test_meetings checks who may"),
+    "meetings:receptions": ("list", "/meetings/receptions/"),
+    "meetings:reception": (
+        "exempt",
+        "a page per reception day: meetings/tests/test_receptions checks other towns",
+    ),
+    "cases:batch-assign": ("list", "/cases/batch-assign/"),
     "audit:list": ("list", "/audit/"),
     "audit:export": ("exempt", "an Excel file: xinfang/audit/tests checks its rows"),
     "login": ("exempt", "public sign-in page, shows no data"),
@@ -351,6 +376,11 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/milestones/{milestone_id}/done",  # a POST: plans/tests/test_api
         "/api/v1/alerts",  # each user's own: alerts/tests checks nobody reads another's
         "/api/v1/alerts/{alert_id}/read",  # a POST: alerts/tests, another user's alert answers 404
+        # 预警: warnings/tests/test_access checks each user sees only their own, others' answer 404
+        "/api/v1/warnings",
+        "/api/v1/warnings/{warning_id}",
+        "/api/v1/warnings/{warning_id}/ack",  # a POST
+        "/api/v1/warnings/{warning_id}/handle",  # a POST
         # 稳控: stability/tests/test_scope checks each reader against each key person and list
         "/api/v1/petitioners",
         "/api/v1/key-persons",
@@ -361,6 +391,15 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/incidents",
         "/api/v1/follow-ups",
         "/api/v1/follow-ups/{follow_up_id}",  # a POST: stability/tests/test_scope
+        # 会议与接访: meetings/tests checks other towns get 404 and villages see only their cases
+        "/api/v1/meetings",
+        "/api/v1/meetings/{meeting_id}",
+        "/api/v1/meetings/{meeting_id}/minutes",
+        "/api/v1/meeting-tasks/{task_id}/done",  # a POST: meetings/tests/test_meetings
+        "/api/v1/meeting-cadence",  # the user's own town; the county names one it reads
+        "/api/v1/receptions",
+        "/api/v1/receptions/{reception_id}/petitions",  # a POST: meetings/tests/test_receptions
+        "/api/v1/cases/batch-assign",  # a POST by the office: meetings/tests/test_batch_assign
     }
     paths = dict(_api_paths())
     assert set(paths) == covered, f"new API paths need a check here: {set(paths) - covered}"

@@ -111,7 +111,8 @@ def test_demo_data_with_worker_processes_on_a_fresh_database(tmp_path):
     ).stdout
     assert "生成信访事项 12000 件" in out
     db = sqlite3.connect(tmp_path / "xinfang.sqlite3")
-    assert db.execute("select count(*) from cases_case").fetchone() == (12400,)
+    # setup_demo's 400, the screening demo's item registered as a case, and the 12,000.
+    assert db.execute("select count(*) from cases_case").fetchone() == (12401,)
     for year, count, top in db.execute("select year, count(*), max(seq) from cases_case group by year"):
         assert count == top, year  # gap-free per year
     numbers = db.execute(
@@ -186,3 +187,19 @@ def test_a_row_pointing_to_no_case_fails_the_check_that_ends_a_run(cast, fenjie)
     with pytest.raises(IntegrityError, match="cases_caseevent: 1 rows point to no row"):
         history._foreign_keys_check({CaseEvent._meta.db_table})
     CaseEvent.objects.filter(case_id=987654).delete()  # the test's own teardown checks keys too
+
+
+def test_threat_cases_say_so_and_the_detector_found_it(fenjie, cast):
+    """The demo's 扬言 cases carry threat language, and their petitions the detector's hits."""
+    from xinfang.cases.models import Petition
+
+    history_generate(town=fenjie, clerk=cast["office"], cases=400, days=200, seed=7)
+    first = Petition.objects.filter(case__town=fenjie, is_repeat=False)
+    flagged = list(first.filter(has_threat=True))
+    assert flagged, "some demo cases are 扬言"
+    for p in flagged:
+        assert p.case.has_threat and not p.threat_marked
+        assert p.threat_hits, p.content
+        for hit in p.threat_hits:
+            assert p.content[hit["start"] : hit["end"]] == hit["phrase"]
+    assert not first.filter(has_threat=False).exclude(threat_hits=[]).exists()

@@ -46,3 +46,28 @@ def test_registration_step_and_incident_are_counted_in_their_transaction(cast, c
         assert counting.check() == []
         page = client_as("office").get("/metrics/skip_level_persons/?from=2026-01-01&to=2026-12-31")
         assert page.status_code == 200 and "甲某" in page.content.decode()
+
+
+def test_a_threat_dismissed_as_a_false_positive_leaves_the_ledger_and_the_count(cast):
+    from xinfang.cases.models import Petition
+    from xinfang.cases.services import PetitionerIn, PetitionIn, petition_register, threat_hit_dismiss
+    from xinfang.org.models import Category
+
+    office = cast["office"]
+    with on("2026-05-01"):
+        petition = petition_register(
+            data=PetitionIn(
+                channel="visit",
+                received_at=timezone.now(),
+                petitioner=PetitionerIn(name="乙某", village=cast["village1"].village),
+                title="反映拆迁补偿",
+                content="补偿不到位，再不解决我就去跳楼。",
+                category=Category.objects.filter(lead=cast["dept1"].department).first(),
+            ),
+            acting_user=office,
+        )
+        assert Petition.objects.get(pk=petition.pk).has_threat
+        assert value(office, "prominent_cases").value == 1
+        threat_hit_dismiss(petition_id=petition.pk, index=0, reason="信访人转述他人的话", acting_user=office)
+        assert value(office, "prominent_cases").value == 0
+        assert counting.check() == []

@@ -748,6 +748,66 @@ STABILITY_ROWS = [
 ROWS += STABILITY_ROWS
 
 
+def _warning_world(cast):
+    """A group forming in village1: sent to the office, the town leaders and village1 (README, 预警)."""
+    from xinfang.warnings.engine import findings_store
+    from xinfang.warnings.registry import Finding
+
+    [pk] = findings_store(
+        cast["office"].town,
+        "group_forming",
+        [
+            Finding(
+                subject="matrix:1", state="s", text="角色矩阵的预警", village_id=cast["village1"].village_id
+            )
+        ],
+    )
+    return World(extra={"warning": pk})
+
+
+WARNING_ACTORS = {"office", "leader1", "village1"}  # the recipients, and the office
+WARNING_READERS = {"office", "leader1", "village1", "supervisor", "county"}  # the board, and the recipients
+WARNING_ROWS = [
+    Row(
+        "api:warning-ack",
+        "post",
+        lambda w: f"/api/v1/warnings/{w.extra['warning']}/ack",
+        WARNING_ACTORS,
+        _warning_world,
+        readers=WARNING_READERS,
+    ),
+    Row(
+        "api:warning-handle",
+        "post",
+        lambda w: f"/api/v1/warnings/{w.extra['warning']}/handle",
+        WARNING_ACTORS,
+        _warning_world,
+        lambda w, cast: {"note": "已上门了解情况"},
+        readers=WARNING_READERS,
+    ),
+    Row(
+        "page:warning-ack",
+        "post",
+        lambda w: f"/warnings/{w.extra['warning']}/ack/",
+        WARNING_ACTORS,
+        _warning_world,
+        kind="form",
+        readers=WARNING_READERS,
+    ),
+    Row(
+        "page:warning-handle",
+        "post",
+        lambda w: f"/warnings/{w.extra['warning']}/handle/",
+        WARNING_ACTORS,
+        _warning_world,
+        lambda w, cast: {"note": "已上门了解情况"},
+        "form",
+        readers=WARNING_READERS,
+    ),
+]
+ROWS += WARNING_ROWS
+
+
 def _params():
     params = []
     for row in ROWS:

@@ -49,3 +49,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
             )
+        from xinfang.demo.screening import screening_demo
+
+        if made := screening_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成排查研判演示数据：排查轮次 {made['rounds']} 轮，{made['pending']}待研判。"
+            )
+        from xinfang.demo.meetings import meetings_demo
+
+        if made := meetings_demo(town=town, users=users):
+            self.stdout.write(
+                f"已生成会议演示数据：会议 {made['meetings']} 次，领导接访日 {made['receptions']} 个。"
+            )
+        # The scan runs last, so every rule finds the other demos' objects.
+        from xinfang.demo.warnings import warnings_demo
+
+        made = warnings_demo(town=town, users=users)
+        self.stdout.write(f"预警扫描：新增 {made['new']} 条，演示镇共有预警 {made['total']} 条。")
