@@ -13,3 +13,8 @@ petition_registered = Signal()
 # the petition is no longer 扬言: `petition`, `case_cleared` (the case is no longer 扬言 either). A
 # warning raised for the threat may close on it.
 petition_threat_cleared = Signal()
+
+# Sent inside the transaction of every change to a case once the case, its event (and, on a
+# registration, its petition and petitioners) are stored: `case`. The metrics app keeps its count
+# tables by it, in the same transaction, so a count never disagrees with the cases it counts.
+case_changed = Signal()

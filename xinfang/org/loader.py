@@ -258,6 +258,7 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
             "warnings": config.warnings.model_dump(exclude_none=True),
             "threat": config.threat.model_dump(),
             "screening": config.screening.model_dump(),
+            "metrics": config.metrics.model_dump(mode="json"),
             "loaded_at": timezone.now(),
         },
     )
