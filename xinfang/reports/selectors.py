@@ -1,0 +1,337 @@
+"""What the dashboard, the office's desk and the reports read. Every count here is the count of a list a
+reader can open: a case count is `cases.selectors.ledger` with the same filters the link carries, so
+that the number and the ledger it opens come from one definition."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from xinfang.accounts.choices import Role
+from xinfang.alerts import selectors as alerts
+from xinfang.cases.models import Case
+from xinfang.cases.selectors import day_start, ledger
+from xinfang.core.scoping import scope
+from xinfang.notices.selectors import notice_counts
+from xinfang.org.models import Category, Department, Person, Town, Village
+from xinfang.stability.choices import IncidentKind
+from xinfang.stability.models import Incident
+
+from .periods import Period
+
+RANKING_SIZE = 10
+
+
+@dataclass
+class Count_:
+    """One number on a page and the list behind it."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    tone: str = ""  # "danger", "warning" or "" (Bootstrap colours)
+    note: str = ""
+
+
+def ledger_url(filters: dict) -> str:
+    """The ledger page with these filters (the names of `CaseFilterForm`, dates as ISO)."""
+    query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v not in (None, "")}
+    return f"{reverse('cases:list')}?{urlencode(query)}" if query else reverse("cases:list")
+
+
+# The ledger's filter names in a link (the form's fields) → the names `selectors.ledger` takes.
+_LEDGER_KEYS = {"town": "town_id", "village": "village_id", "category": "category_id", "owner": "owner_id", "department": "department_id"}
+
+
+def ledger_count(user, link_filters: dict, today: dt.date) -> int:
+    filters = {_LEDGER_KEYS.get(k, k): v for k, v in link_filters.items()}
+    filters.setdefault("view", "all")
+    return ledger(user=user, filters=filters, today=today).count()
+
+
+def _case_item(user, key, label, link_filters, today, tone="", note="") -> Count_:
+    return Count_(key, label, ledger_count(user, link_filters, today), ledger_url(link_filters), tone, note)
+
+
+# --- the office's desk ----------------------------------------------------------------------------
+
+
+def desk(*, user, today: dt.date | None = None) -> list[Count_]:
+    """The petition office's working desk: what needs doing today, each number opening its list."""
+    today = today or timezone.localdate()
+    week = today + dt.timedelta(days=7)
+    notices = notice_counts(user=user)
+    inbox = reverse("notices:inbox")
+    items = [
+        _case_item(user, "intake", "今日新收信访事项", {"received_from": today, "received_to": today}, today),
+        _case_item(user, "overdue", "已超期在办事项", {"overdue": 1}, today, tone="danger"),
+        _case_item(
+            user, "due_week", "7 日内到期（含已超期）", {"due_by": week}, today, tone="warning",
+            note=f"当前期限不晚于 {week:%m月%d日}",
+        ),
+        Count_("notices_pending", "交办单待签收", notices["pending"], f"{inbox}?pending=1"),
+        Count_("notices_overdue", "交办单超时未签收", notices["overdue"], f"{inbox}?overdue=1", tone="danger"),
+        _case_item(user, "submitted", "报送化解·待对账销号", {"resolution": "submitted"}, today, tone="warning"),
+        _case_item(user, "five_haves", "突出问题“五有”未齐全", {"flag": "five_haves"}, today),
+        Count_(
+            "alerts_unread", "未读提醒与预警", alerts.unread_count(user=user), f"{reverse('alerts:inbox')}?unread=1"
+        ),
+    ]
+    for item in items:
+        if not item.count and item.tone:
+            item.tone = ""
+    return items
+
+
+def desk_latest(*, user, today: dt.date | None = None, size: int = 8) -> list[Case]:
+    """Today's intake, newest first (the desk shows the first few)."""
+    today = today or timezone.localdate()
+    return list(
+        ledger(user=user, filters={"received_from": today, "received_to": today, "sort": "-received"}, today=today)
+        .select_related("village", "category")[:size]
+    )
+
+
+# --- the dashboard --------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """The unit the reader narrowed the dashboard to (none: their whole scope)."""
+
+    village: Village | None = None
+    line: Department | None = None
+    owner: Person | None = None
+
+    @property
+    def filters(self) -> dict:
+        return {
+            "village": self.village.pk if self.village else None,
+            "department": self.line.pk if self.line else None,
+            "owner": self.owner.pk if self.owner else None,
+        }
+
+    @property
+    def label(self) -> str:
+        parts = [x.name for x in (self.village, self.line, self.owner) if x is not None]
+        return "、".join(parts)
+
+    @property
+    def metric_kwargs(self) -> dict:
+        return {"village": self.village, "line": self.line, "owner": self.owner}
+
+
+def unit_parse(user, params) -> Unit:
+    """The village, line and owner a query names, each looked up in the reader's scope (404 outside)."""
+    unit = Unit()
+    for name, model, attr, extra in (
+        ("village", Village, "village", {}),
+        ("line", Department, "line", {}),
+        ("owner", Person, "owner", {"is_leader": True}),
+    ):
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or len(raw) > 12:
+            raise Http404("单位不存在或无权查看")
+        found = scope(model.objects.filter(pk=int(raw), **extra), user).first()
+        if found is None:
+            raise Http404("单位不存在或无权查看")
+        setattr(unit, attr, found)
+    return unit
+
+
+def unit_choices(user) -> dict:
+    return {
+        "villages": list(scope(Village.objects.all(), user).order_by("town_id", "order", "id")),
+        "lines": list(scope(Department.objects.all(), user).order_by("town_id", "order", "id")),
+        "owners": list(scope(Person.objects.filter(is_leader=True), user).order_by("town_id", "id")),
+    }
+
+
+def _unit_cases(user, unit: Unit):
+    cases = scope(Case.objects.all(), user)
+    if unit.village:
+        cases = cases.filter(village=unit.village)
+    if unit.line:
+        cases = cases.filter(lead_department=unit.line)
+    if unit.owner:
+        cases = cases.filter(lead_leader=unit.owner)
+    return cases
+
+
+def _in(period: Period) -> Q:
+    return Q(received_at__gte=day_start(period.start), received_at__lt=day_start(period.end + dt.timedelta(days=1)))
+
+
+def _period_filters(period: Period, unit: Unit) -> dict:
+    return {**unit.filters, "received_from": period.start, "received_to": period.end}
+
+
+def monthly_intake(user, unit: Unit, year: int) -> dict:
+    """Cases first received in each month of `year` and of the year before: one query."""
+    cases = _unit_cases(user, unit).filter(
+        received_at__gte=day_start(dt.date(year - 1, 1, 1)), received_at__lt=day_start(dt.date(year + 1, 1, 1))
+    )
+    aggregates = {}
+    for y in (year - 1, year):
+        for m in range(1, 13):
+            start = dt.date(y, m, 1)
+            end = dt.date(y + 1, 1, 1) if m == 12 else dt.date(y, m + 1, 1)
+            aggregates[f"n{y}_{m}"] = Count(
+                "pk", filter=Q(received_at__gte=day_start(start), received_at__lt=day_start(end))
+            )
+    counts = cases.order_by().aggregate(**aggregates)
+    return {
+        "months": [f"{m}月" for m in range(1, 13)],
+        "this_year": [counts[f"n{year}_{m}"] for m in range(1, 13)],
+        "last_year": [counts[f"n{year - 1}_{m}"] for m in range(1, 13)],
+        "year": year,
+    }
+
+
+def _grouped(cases, period: Period, field_name: str) -> dict:
+    rows = cases.filter(_in(period)).order_by().values(field_name).annotate(n=Count("pk"))
+    return {r[field_name]: r["n"] for r in rows}
+
+
+@dataclass
+class Ranked:
+    label: str
+    count: int
+    url: str
+    last_year: int = 0
+
+
+def categories(user, period: Period, unit: Unit, today: dt.date) -> list[Ranked]:
+    cases = _unit_cases(user, unit)
+    now, before = _grouped(cases, period, "category_id"), _grouped(cases, period.last_year(), "category_id")
+    names = dict(scope(Category.objects.all(), user).values_list("pk", "name"))
+    out = []
+    # Only what the ledger can open: the named categories in the reader's scope with cases this period.
+    for pk in sorted((k for k in now if k in names), key=lambda k: (-now[k], names[k])):
+        filters = {**_period_filters(period, unit), "category": pk}
+        out.append(Ranked(names[pk], now[pk], ledger_url(filters), before.get(pk, 0)))
+    return out
+
+
+def ranking(user, period: Period, unit: Unit, by: str) -> list[Ranked]:
+    """Villages (by="village") or lines (by="department") by cases received in the period, most first."""
+    field_name = {"village": "village_id", "department": "lead_department_id"}[by]
+    model = {"village": Village, "department": Department}[by]
+    counts = _grouped(_unit_cases(user, unit), period, field_name)
+    names = dict(scope(model.objects.filter(pk__in=[k for k in counts if k]), user).values_list("pk", "name"))
+    rows = sorted(((pk, n) for pk, n in counts.items() if pk in names), key=lambda r: (-r[1], names[r[0]]))
+    return [
+        Ranked(names[pk], n, ledger_url({**_period_filters(period, unit), by: pk}))
+        for pk, n in rows[:RANKING_SIZE]
+    ]
+
+
+def gaps(user, unit: Unit, today: dt.date) -> list[Count_]:
+    """The overdue and the five-haves gaps, now (they have no period: they are what is wrong today)."""
+    base = unit.filters
+    return [
+        _case_item(user, "overdue", "在办已超期", {**base, "overdue": 1}, today, tone="danger"),
+        _case_item(user, "due_week", "7 日内到期（含超期）", {**base, "due_by": today + dt.timedelta(days=7)}, today),
+        _case_item(user, "five_haves", "突出问题“五有”未齐全", {**base, "flag": "five_haves"}, today, tone="danger"),
+        _case_item(user, "backlog", "积案", {**base, "flag": "backlog"}, today),
+        _case_item(user, "submitted", "报送化解·待销号", {**base, "resolution": "submitted"}, today),
+    ]
+
+
+def incidents(user, period: Period, unit: Unit) -> list[Count_]:
+    """五不 incidents of the period by kind; a line or an owner has none of its own (they are the town's)."""
+    found = scope(Incident.objects.all(), user).filter(
+        occurred_at__gte=day_start(period.start), occurred_at__lt=day_start(period.end + dt.timedelta(days=1))
+    )
+    if unit.village:
+        found = found.filter(village=unit.village)
+    counts = dict(found.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    base = reverse("stability:incidents")
+    return [
+        Count_(
+            kind,
+            label,
+            counts.get(kind, 0),
+            f"{base}?{urlencode({'kind': kind, 'from': period.start, 'to': period.end})}",
+            tone="danger" if counts.get(kind) else "",
+        )
+        for kind, label in IncidentKind.choices
+    ]
+
+
+def town_sides(user, period: Period, today: dt.date) -> list[dict]:
+    """For the county: each town's numbers side by side, each opening that town's ledger."""
+    towns = list(scope(Town.objects.all(), user).order_by("name"))
+    cases = scope(Case.objects.all(), user)
+    received = _grouped(cases, period, "town_id")
+    out = []
+    for t in towns:
+        out.append(
+            {
+                "town": t,
+                "received": Count_(
+                    "received", "期间新收", received.get(t.pk, 0), ledger_url({**_period_filters(period, Unit()), "town": t.pk})
+                ),
+                "cells": [
+                    _case_item(user, "overdue", "在办已超期", {"town": t.pk, "overdue": 1}, today, tone="danger"),
+                    _case_item(user, "five_haves", "“五有”未齐全", {"town": t.pk, "flag": "five_haves"}, today),
+                    _case_item(user, "prominent", "突出问题台账", {"town": t.pk, "view": "prominent"}, today),
+                ],
+            }
+        )
+    return out
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    unit: Unit
+    today: dt.date
+    received: Count_
+    groups: list = field(default_factory=list)  # [(group name, [metric card dict])]
+    trend: dict = field(default_factory=dict)
+    metric_trends: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    villages: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)
+    incidents: list = field(default_factory=list)
+    alerts: list = field(default_factory=list)
+    alerts_unread: int = 0
+    towns: list = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+
+
+def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    from . import metrics_cards
+
+    received = _case_item(user, "received", "期间新收信访事项", _period_filters(period, unit), today)
+    board = Dashboard(period=period, unit=unit, today=today, received=received)
+    board.groups = metrics_cards.grouped(user, period, unit)
+    board.trend = monthly_intake(user, unit, period.end.year)
+    board.metric_trends = metrics_cards.trends(user, period.end.year, unit)
+    board.categories = categories(user, period, unit, today)
+    board.villages = [] if unit.village else ranking(user, period, unit, "village")
+    board.lines = [] if unit.line else ranking(user, period, unit, "department")
+    board.gaps = gaps(user, unit, today)
+    board.incidents = incidents(user, period, unit)
+    board.alerts = list(alerts.alert_list(user=user, unread_only=True)[:5])
+    board.alerts_unread = alerts.unread_count(user=user)
+    if user.role == Role.COUNTY:
+        board.towns = town_sides(user, period, today)
+    board.charts = {
+        "trend": board.trend,
+        "metricTrends": board.metric_trends,
+        "categories": [{"name": c.label, "value": c.count, "lastYear": c.last_year, "url": c.url} for c in board.categories],
+        "villages": [{"name": r.label, "value": r.count, "url": r.url} for r in board.villages],
+        "lines": [{"name": r.label, "value": r.count, "url": r.url} for r in board.lines],
+    }
+    return board
