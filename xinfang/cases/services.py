@@ -25,7 +25,7 @@ from . import rules
 from .choices import CaseEventType, CaseState, Channel, Level, PetitionKind, Resolution
 from .models import Case, CaseEvent, Petition, Petitioner
 from .numbering import case_number_allocate
-from .signals import petition_registered
+from .signals import case_changed, petition_registered
 
 QUERY_CODE_CHANNELS = {Channel.LETTER, Channel.VISIT}
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -493,6 +493,7 @@ def petition_register(*, data: PetitionIn, acting_user) -> Petition:
         event_data["representatives_over"] = town.max_representatives
         event_data["text"] = "；".join(t for t in (undone.get("text"), too_many) if t)
     CaseEvent.objects.create(case=case, kind=event, at=now, user=acting_user, data=event_data)
+    case_changed.send(sender=Case, case=case)
     if event == CaseEventType.REBOUND:
         _rebound_tell(case)
     new = {"petition": petition.pk, "case": case.number, "event": event}

@@ -36,6 +36,7 @@ from .choices import (
 )
 from .models import Case, CaseEvent
 from .ownership import OVERRIDE, accused_conflicts, ownership_propose
+from .signals import case_changed
 
 PROGRESS_MAX = 300
 
@@ -133,6 +134,7 @@ def _record(case: Case, *, user, kind: str, data: dict, old_state: str, old_reso
     case.version += 1
     case.save()
     CaseEvent.objects.create(case=case, kind=kind, at=timezone.now(), user=user, data=data)
+    case_changed.send(sender=Case, case=case)
     old, new = {"state": old_state}, {"state": case.state}
     if old_resolution and old_resolution != case.resolution:
         old["resolution"], new["resolution"] = old_resolution, case.resolution

@@ -36,6 +36,7 @@ from xinfang.cases.models import Case, CaseEvent, CaseNumberSequence, Petition, 
 from xinfang.cases.numbering import case_number_format
 from xinfang.cases.ownership import JOINT_MEETING, OVERRIDE, ownership_decide, responsible_for
 from xinfang.cases.services import QUERY_ALPHABET, QUERY_CODE_CHANNELS
+from xinfang.metrics.counting import rebuild as metrics_rebuild
 from xinfang.org.models import Category, Village
 from xinfang.workcal.services import add_calendar_days, add_working_days
 
@@ -202,7 +203,7 @@ def history_generate(
         if check_later:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA foreign_keys = OFF")
-        return _write(town, clerk, received, chunks, check_later)
+        result = _write(town, clerk, received, chunks, check_later)
     finally:
         if check_later:
             with connection.cursor() as cursor:
@@ -210,6 +211,10 @@ def history_generate(
         if pool is not None:
             pool.terminate()
         _CTX = None
+    # Bulk inserts bypass the per-change hook that keeps the metrics' count tables: the town is
+    # counted again once its history is written.
+    metrics_rebuild([town.pk])
+    return result
 
 
 @transaction.atomic

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 # Mounted under /metrics/.
 app_name = "metrics"
-urlpatterns = []
+urlpatterns = [
+    path("<slug:key>/", views.metric_items, name="items"),
+]

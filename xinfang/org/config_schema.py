@@ -161,6 +161,24 @@ class StabilityIn(Strict):
     follow_up_times: int = Field(6, ge=1, le=36, title="回访次数")
 
 
+class NationalTargetsIn(Strict):
+    timely_acceptance_rate: Decimal | None = Field(None, ge=0, le=1, title="及时受理率目标")
+    on_time_rate: Decimal | None = Field(None, ge=0, le=1, title="按期办结率目标")
+    participation_rate: Decimal | None = Field(None, ge=0, le=1, title="参评率目标")
+    office_satisfaction_rate: Decimal | None = Field(None, ge=0, le=1, title="满意率（信访部门）目标")
+    unit_satisfaction_rate: Decimal | None = Field(None, ge=0, le=1, title="满意率（办理单位）目标")
+    case_repeat_rate: Decimal | None = Field(None, ge=0, le=1, title="重复信访率目标（不高于）")
+
+
+class MetricsIn(Strict):
+    overdue_rating: Literal["excluded", "satisfied"] = Field("excluded", title="超期未评价的处理")
+    marked_decline_percent: int = Field(10, ge=0, le=100, title="“明显下降”的幅度（%）")
+    warning_margin: Decimal = Field(Decimal("0.02"), ge=0, le=1, title="预警幅度")
+    satisfaction_rating: Literal["unit", "office", "both"] = Field("unit", title="群众满意率依据的评价")
+    resolution_stability_base: Literal["period", "cumulative"] = Field("period", title="化解稳定率的分母")
+    national_targets: NationalTargetsIn = Field(default_factory=NationalTargetsIn, title="国家指标目标值")
+
+
 class TownConfig(Strict):
     town: TownIn = Field(title="镇")
     settings: SettingsIn = Field(default_factory=SettingsIn, title="参数")
@@ -173,3 +191,4 @@ class TownConfig(Strict):
     cadences: list[CadenceIn] = Field(default_factory=list, title="会议与报告频次")
     ownership: OwnershipIn = Field(default_factory=OwnershipIn, title="包案规则")
     stability: StabilityIn = Field(default_factory=StabilityIn, title="稳控参数")
+    metrics: MetricsIn = Field(default_factory=MetricsIn, title="指标口径")

@@ -254,6 +254,7 @@ def town_load(*, path: Path, acting_user=None) -> LoadResult:
             **config.settings.model_dump(),
             "joint_meeting_when": config.ownership.joint_meeting_when,
             "stability": config.stability.model_dump(),
+            "metrics": config.metrics.model_dump(mode="json"),
             "loaded_at": timezone.now(),
         },
     )

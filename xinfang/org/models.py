@@ -43,6 +43,19 @@ def stability_default() -> dict:
     }
 
 
+def metrics_default() -> dict:
+    """指标口径 when a town's file names none (see docs/metrics.md): the settings of the metrics'
+    ambiguities, each with the default stated in configs/fenjie.yaml."""
+    return {
+        "overdue_rating": "excluded",
+        "marked_decline_percent": 10,
+        "warning_margin": "0.02",
+        "satisfaction_rating": "unit",
+        "resolution_stability_base": "period",
+        "national_targets": {},
+    }
+
+
 class Town(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True, help_text=CODE_HELP)
     name = models.CharField("镇名", max_length=60)
@@ -88,6 +101,8 @@ class Town(models.Model):
     )
     # Key persons' risk levels and contact rules, protection periods' contacts, follow-up schedule.
     stability = models.JSONField("稳控参数", default=stability_default, blank=True)
+    # How the metrics read the ambiguous cases (超期未评价, 明显下降, 预警 …): metrics.rules reads it.
+    metrics = models.JSONField("指标口径", default=metrics_default, blank=True)
     loaded_at = models.DateTimeField("最近导入配置时间", null=True, blank=True)
 
     scope = Scope(town="", roles=frozenset(Role.values))
