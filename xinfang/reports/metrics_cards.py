@@ -3,15 +3,12 @@ grouped as the plan groups them, each with its status colour and the page of the
 
 from dataclasses import dataclass
 
-try:
-    from xinfang.metrics.selectors import metrics_for, monthly_series
-except ImportError:  # TEMPORARY until the metrics branch is merged
-    metrics_for = monthly_series = None
+from xinfang.metrics.selectors import metrics_for, monthly_series
 
 GROUP_ORDER = ["三降", "四升", "五不", "国家指标"]
 STATUS_TONE = {"达标": "success", "未达标": "danger", "预警": "warning"}
-# The monthly lines drawn beside last year's: the first metric of each of 三降 and 四升 that has a series.
-TREND_KEYS_MAX = 2
+# The monthly lines drawn beside last year's: the first target of 三降 and of 四升.
+TREND_GROUPS = ("三降", "四升")
 
 
 @dataclass
@@ -30,75 +27,86 @@ class Card:
     tone: str
     page: str
     drill: str
-    comparison: str
+    unit: str
 
 
-def _fmt(value, unit: str) -> str:
+def fmt(value, unit: str) -> str:
+    """A value as the page prints it: a rate (a fraction) as 95.2%, a count with its unit (3 件)."""
     if value is None:
         return "—"
+    if unit == "%":
+        return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
     if isinstance(value, float):
-        text = f"{value:.1f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value)
-    return f"{text}{unit or ''}"
+        value = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value} {unit}".strip()
 
 
-def cards(user, period, unit) -> list[Card]:
-    out = []
-    if metrics_for is None:
-        return out
-    for m in metrics_for(user, period.start, period.end, **unit.metric_kwargs):
-        u = getattr(m, "unit", "") or ""
-        out.append(
-            Card(
-                key=m.key,
-                name=m.name,
-                group=m.group,
-                area=getattr(m, "area", "") or "",
-                value=_fmt(m.value, u),
-                number=m.value,
-                numerator=m.numerator,
-                denominator=m.denominator,
-                target=m.target if isinstance(m.target, str) else _fmt(m.target, u),
-                last_year=_fmt(m.last_year, u),
-                status=m.status or "",
-                tone=STATUS_TONE.get(m.status or "", "secondary"),
-                page=getattr(m, "page", "") or "",
-                drill=getattr(m, "drill", "") or "",
-                comparison=getattr(m, "comparison", "") or "",
-            )
-        )
-    return out
+def card(m) -> Card:
+    return Card(
+        key=m.key,
+        name=m.name,
+        group=m.group,
+        area=m.area or "",
+        value=fmt(m.value, m.unit),
+        number=m.value,
+        numerator=m.numerator,
+        denominator=m.denominator,
+        target=m.goal or "—",
+        last_year=fmt(m.last_year, m.unit),
+        status=m.status or "",
+        tone=STATUS_TONE.get(m.status or "", "secondary"),
+        page=m.page or "",
+        drill=m.drill or "",
+        unit=m.unit,
+    )
 
 
-def grouped(user, period, unit) -> list[tuple[str, list[Card]]]:
-    found = cards(user, period, unit)
+def unit_kwargs(unit, town=None) -> dict:
+    """The metrics engine takes ids; the county reads one town at a time."""
+    kwargs = {
+        "village": unit.village.pk if unit.village else None,
+        "line": unit.line.pk if unit.line else None,
+        "owner": unit.owner.pk if unit.owner else None,
+    }
+    if town is not None:
+        kwargs["town"] = town
+    return kwargs
+
+
+def cards(user, period, unit, town=None) -> list[Card]:
+    return [card(m) for m in metrics_for(user, period.start, period.end, **unit_kwargs(unit, town))]
+
+
+def grouped(user, period, unit, town=None) -> list[tuple[str, list[Card]]]:
     groups: dict[str, list[Card]] = {}
-    for c in found:
+    for c in cards(user, period, unit, town):
         groups.setdefault(c.group, []).append(c)
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
     return sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
 
 
-def _numbers(series) -> list:
+def trends(user, year: int, unit, groups, town=None) -> list[dict]:
+    """Monthly lines of the first target of 三降 and of 四升, this year against last year."""
     out = []
-    for point in series:
-        value = getattr(point, "value", point)
-        out.append(value if isinstance(value, int | float) or value is None else None)
+    for group, found in groups:
+        if group not in TREND_GROUPS:
+            continue
+        first = next((c for c in found if c.page), None)
+        if first is None:
+            continue
+        series = monthly_series(user, first.key, year, **unit_kwargs(unit, town))
+        scale = 100 if first.unit == "%" else 1
+
+        def shown(v, scale=scale):
+            return None if v is None else round(v * scale, 1)
+
+        out.append(
+            {
+                "key": first.key,
+                "name": first.name,
+                "unit": first.unit,
+                "thisYear": [shown(v) for _, v, _ in series],
+                "lastYear": [shown(v) for _, _, v in series],
+            }
+        )
     return out
-
-
-def trends(user, year: int, unit, keys: list[str] | None = None) -> list[dict]:
-    """Monthly lines of a few targets, this year against last year."""
-    if keys is None:
-        keys = trend_keys(user)
-    out = []
-    for key, name, unit_label in keys:
-        this_year = _numbers(monthly_series(user, key, year, **unit.metric_kwargs))
-        last_year = _numbers(monthly_series(user, key, year - 1, **unit.metric_kwargs))
-        out.append({"key": key, "name": name, "unit": unit_label, "thisYear": this_year, "lastYear": last_year})
-    return out
-
-
-def trend_keys(user) -> list[tuple[str, str, str]]:
-    return []

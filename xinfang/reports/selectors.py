@@ -107,10 +107,12 @@ class Unit:
     village: Village | None = None
     line: Department | None = None
     owner: Person | None = None
+    town: Town | None = None  # the county's choice of one town
 
     @property
     def filters(self) -> dict:
         return {
+            "town": self.town.pk if self.town else None,
             "village": self.village.pk if self.village else None,
             "department": self.line.pk if self.line else None,
             "owner": self.owner.pk if self.owner else None,
@@ -118,18 +120,15 @@ class Unit:
 
     @property
     def label(self) -> str:
-        parts = [x.name for x in (self.village, self.line, self.owner) if x is not None]
+        parts = [x.name for x in (self.town, self.village, self.line, self.owner) if x is not None]
         return "、".join(parts)
-
-    @property
-    def metric_kwargs(self) -> dict:
-        return {"village": self.village, "line": self.line, "owner": self.owner}
 
 
 def unit_parse(user, params) -> Unit:
     """The village, line and owner a query names, each looked up in the reader's scope (404 outside)."""
     unit = Unit()
     for name, model, attr, extra in (
+        ("town", Town, "town", {}),
         ("village", Village, "village", {}),
         ("line", Department, "line", {}),
         ("owner", Person, "owner", {"is_leader": True}),
@@ -143,11 +142,20 @@ def unit_parse(user, params) -> Unit:
         if found is None:
             raise Http404("单位不存在或无权查看")
         setattr(unit, attr, found)
+    # A unit lies in one town: the county reading a village, line or owner reads that town.
+    towns = {x.town_id for x in (unit.village, unit.line, unit.owner) if x is not None}
+    if unit.town is not None:
+        towns.add(unit.town.pk)
+    if len(towns) > 1:
+        raise Http404("所选单位不在同一个镇")
+    if towns and unit.town is None and user.role == Role.COUNTY:
+        unit.town = Town.objects.get(pk=towns.pop())
     return unit
 
 
 def unit_choices(user) -> dict:
     return {
+        "towns": list(scope(Town.objects.all(), user).order_by("name")) if user.role == Role.COUNTY else [],
         "villages": list(scope(Village.objects.all(), user).order_by("town_id", "order", "id")),
         "lines": list(scope(Department.objects.all(), user).order_by("town_id", "order", "id")),
         "owners": list(scope(Person.objects.filter(is_leader=True), user).order_by("town_id", "id")),
@@ -156,6 +164,8 @@ def unit_choices(user) -> dict:
 
 def _unit_cases(user, unit: Unit):
     cases = scope(Case.objects.all(), user)
+    if unit.town:
+        cases = cases.filter(town=unit.town)
     if unit.village:
         cases = cases.filter(village=unit.village)
     if unit.line:
@@ -250,16 +260,19 @@ def incidents(user, period: Period, unit: Unit) -> list[Count_]:
     found = scope(Incident.objects.all(), user).filter(
         occurred_at__gte=day_start(period.start), occurred_at__lt=day_start(period.end + dt.timedelta(days=1))
     )
+    if unit.town:
+        found = found.filter(town=unit.town)
     if unit.village:
         found = found.filter(village=unit.village)
     counts = dict(found.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     base = reverse("stability:incidents")
+    town = {"town": unit.town.pk} if unit.town else {}
     return [
         Count_(
             kind,
             label,
             counts.get(kind, 0),
-            f"{base}?{urlencode({'kind': kind, 'from': period.start, 'to': period.end})}",
+            f"{base}?{urlencode({'kind': kind, 'from': period.start, 'to': period.end, **town})}",
             tone="danger" if counts.get(kind) else "",
         )
         for kind, label in IncidentKind.choices
@@ -306,18 +319,35 @@ class Dashboard:
     alerts: list = field(default_factory=list)
     alerts_unread: int = 0
     towns: list = field(default_factory=list)
+    town_metrics: dict = field(default_factory=dict)
     charts: dict = field(default_factory=dict)
 
 
-def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
+def town_metrics(user, period: Period, unit: Unit) -> dict:
+    """For the county: every town's targets side by side (rows: the targets; columns: the towns)."""
     from . import metrics_cards
 
+    towns = list(scope(Town.objects.all(), user).order_by("name"))
+    columns = [metrics_cards.cards(user, period, unit, town=t.pk) for t in towns]
+    rows = []
+    for i, first in enumerate(columns[0] if columns else []):
+        rows.append({"name": first.name, "group": first.group, "cells": [col[i] if i < len(col) else None for col in columns]})
+    return {"towns": towns, "rows": rows}
+
+
+def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None) -> Dashboard:
+    """Everything the dashboard shows, read in a few queries; the charts' data as plain JSON."""
+    from . import metrics_cards
+
+    today = today or timezone.localdate()
     received = _case_item(user, "received", "期间新收信访事项", _period_filters(period, unit), today)
     board = Dashboard(period=period, unit=unit, today=today, received=received)
-    board.groups = metrics_cards.grouped(user, period, unit)
+    county = user.role == Role.COUNTY
+    town = unit.town.pk if unit.town else None
+    if not county or town:
+        board.groups = metrics_cards.grouped(user, period, unit, town)
+        board.metric_trends = metrics_cards.trends(user, period.end.year, unit, board.groups, town)
     board.trend = monthly_intake(user, unit, period.end.year)
-    board.metric_trends = metrics_cards.trends(user, period.end.year, unit)
     board.categories = categories(user, period, unit, today)
     board.villages = [] if unit.village else ranking(user, period, unit, "village")
     board.lines = [] if unit.line else ranking(user, period, unit, "department")
@@ -325,12 +355,15 @@ def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None)
     board.incidents = incidents(user, period, unit)
     board.alerts = list(alerts.alert_list(user=user, unread_only=True)[:5])
     board.alerts_unread = alerts.unread_count(user=user)
-    if user.role == Role.COUNTY:
+    if county and not unit.village and not unit.line and not unit.owner:
         board.towns = town_sides(user, period, today)
+        board.town_metrics = town_metrics(user, period, unit)
     board.charts = {
         "trend": board.trend,
         "metricTrends": board.metric_trends,
-        "categories": [{"name": c.label, "value": c.count, "lastYear": c.last_year, "url": c.url} for c in board.categories],
+        "categories": [
+            {"name": c.label, "value": c.count, "lastYear": c.last_year, "url": c.url} for c in board.categories
+        ],
         "villages": [{"name": r.label, "value": r.count, "url": r.url} for r in board.villages],
         "lines": [{"name": r.label, "value": r.count, "url": r.url} for r in board.lines],
     }
