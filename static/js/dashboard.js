@@ -17,7 +17,7 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + (unit || ""); } },
       legend: { data: ["本年", "上年"], top: 0 },
       xAxis: { type: "category", data: months, axisLabel: { interval: phone() ? 1 : 0 } },
-      yAxis: { type: "value", minInterval: unit === "%" ? 0 : 1 },
+      yAxis: { type: "value", minInterval: unit === "%" ? 0 : 1, axisLabel: { formatter: unit === "%" ? "{value}%" : "{value}" } },
       series: [
         { name: "本年", type: "line", data: thisYear, color: BLUE, connectNulls: false },
         { name: "上年", type: "line", data: lastYear, color: GREY, lineStyle: { type: "dashed" } },

@@ -59,7 +59,7 @@ def _nice_max(value: float) -> float:
 def _frame(title: str, top: float, labels: list[str]):
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    _text(draw, (WIDTH // 2, 20), title, size=28, anchor="ma")
+    _text(draw, (WIDTH // 2, 16), title, size=32, anchor="ma")
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     for i in range(5):
@@ -67,7 +67,7 @@ def _frame(title: str, top: float, labels: list[str]):
         draw.line([(MARGIN_LEFT, y), (WIDTH - MARGIN_RIGHT, y)], fill=GRID, width=1)
         value = top * (4 - i) / 4
         label = f"{value:.0f}" if top >= 4 else f"{value:.1f}"
-        _text(draw, (MARGIN_LEFT - 10, y), label, size=18, anchor="rm")
+        _text(draw, (MARGIN_LEFT - 10, y), label, size=22, anchor="rm")
     draw.line([(MARGIN_LEFT, MARGIN_TOP), (MARGIN_LEFT, MARGIN_TOP + plot_h)], fill=AXIS, width=2)
     draw.line(
         [(MARGIN_LEFT, MARGIN_TOP + plot_h), (WIDTH - MARGIN_RIGHT, MARGIN_TOP + plot_h)], fill=AXIS, width=2
@@ -76,7 +76,7 @@ def _frame(title: str, top: float, labels: list[str]):
     for i, label in enumerate(labels):
         x = MARGIN_LEFT + slot * (i + 0.5)
         short = label if len(label) <= 6 else label[:6] + "…"
-        _text(draw, (x, MARGIN_TOP + plot_h + 12), short, size=18, anchor="ma")
+        _text(draw, (x, MARGIN_TOP + plot_h + 12), short, size=24, anchor="ma")
     return image, draw, plot_w, plot_h, slot
 
 
@@ -85,7 +85,7 @@ def _legend(draw, entries):
     y = HEIGHT - 40
     for label, colour in entries:
         draw.rectangle([x, y, x + 26, y + 16], fill=colour)
-        _text(draw, (x + 34, y + 8), label, size=20, anchor="lm")
+        _text(draw, (x + 34, y + 8), label, size=24, anchor="lm")
         x += 60 + 22 * len(label)
 
 
@@ -110,7 +110,7 @@ def bar_chart(title: str, labels: list[str], values: list[float], previous: list
             bottom = MARGIN_TOP + plot_h
             if height > 0:
                 draw.rectangle([left + 2, bottom - height, left + bar - 2, bottom], fill=colour)
-            _text(draw, (left + bar / 2, bottom - height - 6), f"{v:g}", size=16, anchor="md")
+            _text(draw, (left + bar / 2, bottom - height - 6), f"{v:g}", size=22, anchor="md")
     _legend(draw, [("本期", BLUE)] + ([("去年同期", GREY)] if previous is not None else []))
     return _png(image)
 

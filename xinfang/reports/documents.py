@@ -128,9 +128,12 @@ def _table(doc, header: list[str], rows: list[list], *, widths: list[float] | No
             if colours and colours[r] and i == len(values) - 1:
                 cells[i].paragraphs[0].runs[0].font.color.rgb = RGBColor.from_string(colours[r])
     if widths:
-        for row in table.rows:
-            for i, w in enumerate(widths):
-                row.cells[i].width = Cm(w)
+        # Word reads the cells' widths, LibreOffice the grid's: both are set.
+        table.autofit = False
+        for i, w in enumerate(widths):
+            table.columns[i].width = Cm(w)
+            for cell in table.columns[i].cells:
+                cell.width = Cm(w)
     doc.add_paragraph()
 
 
@@ -205,7 +208,7 @@ def _targets(doc, facts: dict, number: str) -> None:
         return
     reached = sum(1 for r in rows if r[-1] == "达标")
     _para(doc, f"共 {len(rows)} 项指标，达标 {reached} 项，未达标或预警 {len(rows) - reached} 项。")
-    _table(doc, ["类别", "指标", "本期", "目标", "去年同期", "状态"], rows, widths=[2, 5, 2.2, 2.6, 2.2, 1.8], colours=colours)
+    _table(doc, ["类别", "指标", "本期", "目标", "去年同期", "状态"], rows, widths=[1.9, 4.6, 2.0, 3.0, 2.2, 1.9], colours=colours)
 
 
 def _areas(doc, facts: dict, number: str) -> None:
@@ -237,6 +240,7 @@ def _trend(doc, facts: dict, number: str) -> None:
         doc,
         ["月份", *[m.replace("月", "") for m in t["months"]]],
         [[f"{t['year']}年", *t["this_year"]], [f"{t['year'] - 1}年", *t["last_year"]]],
+        widths=[2.0] + [1.1] * 12,
     )
     _image(doc, charts.line_chart("逐月新收信访事项", t["months"], t["this_year"], t["last_year"]), "图 逐月新收信访事项（本年与上年）")
 

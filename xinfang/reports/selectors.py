@@ -267,6 +267,8 @@ def incidents(user, period: Period, unit: Unit) -> list[Count_]:
     counts = dict(found.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     base = reverse("stability:incidents")
     town = {"town": unit.town.pk} if unit.town else {}
+    if unit.village:
+        town["village"] = unit.village.pk
     return [
         Count_(
             kind,
@@ -308,6 +310,7 @@ class Dashboard:
     unit: Unit
     today: dt.date
     received: Count_
+    received_last_year: Count_ | None = None
     groups: list = field(default_factory=list)  # [(group name, [metric card dict])]
     trend: dict = field(default_factory=dict)
     metric_trends: list = field(default_factory=list)
@@ -341,7 +344,11 @@ def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None)
 
     today = today or timezone.localdate()
     received = _case_item(user, "received", "期间新收信访事项", _period_filters(period, unit), today)
+    last = period.last_year()
     board = Dashboard(period=period, unit=unit, today=today, received=received)
+    board.received_last_year = _case_item(
+        user, "received_last_year", "去年同期新收", _period_filters(last, unit), today
+    )
     county = user.role == Role.COUNTY
     town = unit.town.pk if unit.town else None
     if not county or town:
@@ -352,7 +359,8 @@ def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None)
     board.villages = [] if unit.village else ranking(user, period, unit, "village")
     board.lines = [] if unit.line else ranking(user, period, unit, "department")
     board.gaps = gaps(user, unit, today)
-    board.incidents = incidents(user, period, unit)
+    # Incidents belong to a village or the town, not to a line or an owner (as in the metrics engine).
+    board.incidents = [] if unit.line or unit.owner else incidents(user, period, unit)
     board.alerts = list(alerts.alert_list(user=user, unread_only=True)[:5])
     board.alerts_unread = alerts.unread_count(user=user)
     if county and not unit.village and not unit.line and not unit.owner:

@@ -401,8 +401,9 @@ def incident_list(request):
     for name, lookup in (("from", "occurred_at__date__gte"), ("to", "occurred_at__date__lte")):
         if day := parse_date_or_none(request.GET.get(name, "")):
             found = found.filter(**{lookup: day})
-    if (town := request.GET.get("town", "")).isdigit() and len(town) < 12:  # the county's one town
-        found = found.filter(town_id=int(town))
+    for name in ("town", "village"):  # the dashboard's unit: the county's one town, a village
+        if (value := request.GET.get(name, "")).isdigit() and len(value) < 12:
+            found = found.filter(**{f"{name}_id": int(value)})
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     stable, total = selectors.stability_rate(user=user, start=today.replace(day=1), end=today)
