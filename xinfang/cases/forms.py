@@ -254,9 +254,15 @@ class CaseFilterForm(forms.Form):
     flag = forms.ChoiceField(label="标记", choices=FLAG_CHOICES, required=False)
     overdue = forms.BooleanField(label="只看超期", required=False)
     # The dashboard's and the desk's numbers open the ledger with these (a period, a week's deadlines).
-    received_from = forms.DateField(label="信访日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label="信访日期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_by = forms.DateField(label="当前期限不晚于", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = forms.DateField(
+        label="信访日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="信访日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_by = forms.DateField(
+        label="当前期限不晚于", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(label="排序", choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):

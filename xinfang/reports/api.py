@@ -23,12 +23,15 @@ router = Router(tags=["报表与报告"])
 
 class ReportIn(InSchema):
     kind: Literal["ledger", "bulletin", "quarterly", "annual"] = Field(
-        ..., description="ledger 台账（Excel）、bulletin 月度通报、quarterly 季度报告、annual 年度报告（Word）"
+        ...,
+        description="ledger 台账（Excel）、bulletin 月度通报、quarterly 季度报告、annual 年度报告（Word）",
     )
     year: int | None = Field(None, ge=2000, le=2100, description="年份（Word 报告）")
     month: int | None = Field(None, ge=1, le=12, description="月份（月度通报）")
     quarter: int | None = Field(None, ge=1, le=4, description="季度（季度报告）")
-    view: Literal["all", "prominent", "resolved"] | None = Field(None, description="台账：全部、突出问题、已化解")
+    view: Literal["all", "prominent", "resolved"] | None = Field(
+        None, description="台账：全部、突出问题、已化解"
+    )
 
 
 class ReportOut(Schema):
@@ -121,4 +124,3 @@ def report_file(request, report_id: Id):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.filename)}"
     response["Cache-Control"] = "private, no-store"
     return response
-

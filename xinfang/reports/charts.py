@@ -95,7 +95,9 @@ def _png(image) -> bytes:
     return out.getvalue()
 
 
-def bar_chart(title: str, labels: list[str], values: list[float], previous: list[float] | None = None) -> bytes:
+def bar_chart(
+    title: str, labels: list[str], values: list[float], previous: list[float] | None = None
+) -> bytes:
     """Bars per label (this period), with last year's bars beside them when given."""
     top = _nice_max(max([*values, *(previous or []), 0]))
     image, draw, plot_w, plot_h, slot = _frame(title, top, labels)

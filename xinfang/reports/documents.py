@@ -108,7 +108,9 @@ def _shade(cell, colour: str) -> None:
     props.append(shading)
 
 
-def _table(doc, header: list[str], rows: list[list], *, widths: list[float] | None = None, colours=None) -> None:
+def _table(
+    doc, header: list[str], rows: list[list], *, widths: list[float] | None = None, colours=None
+) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -171,6 +173,7 @@ def _facts(user, period: Period, today: dt.date) -> dict:
     last = period.last_year()
     before = selectors.ledger_count(user, {"received_from": last.start, "received_to": last.end}, today)
     return {
+        "where": "全镇" if user.town_id else "全县",
         "received": now,
         "received_last_year": before,
         "groups": metrics_cards.grouped(user, period, unit),
@@ -187,11 +190,13 @@ def _overview(doc, period: Period, facts: dict, number: str) -> None:
     _heading(doc, _h(number, "总体情况"))
     gaps = {g.key: g.count for g in facts["gaps"]}
     incidents = sum(i.count for i in facts["incidents"])
+    now, before = facts["received"], facts["received_last_year"]
     _para(
         doc,
-        f"{period.label}，全镇新收信访事项 {facts['received']} 件，"
-        f"{_change(facts['received'], facts['received_last_year'])}（去年同期 {facts['received_last_year']} 件）。"
-        f"截至目前，在办已超期 {gaps.get('overdue', 0)} 件，突出问题“五有”未齐全 {gaps.get('five_haves', 0)} 件，"
+        f"{period.label}，{facts['where']}新收信访事项 {now} 件，"
+        f"{_change(now, before)}（去年同期 {before} 件）。"
+        f"截至目前，在办已超期 {gaps.get('overdue', 0)} 件，"
+        f"突出问题“五有”未齐全 {gaps.get('five_haves', 0)} 件，"
         f"报送化解待对账销号 {gaps.get('submitted', 0)} 件；本期发生“五不”事件 {incidents} 起。",
     )
 
@@ -208,7 +213,13 @@ def _targets(doc, facts: dict, number: str) -> None:
         return
     reached = sum(1 for r in rows if r[-1] == "达标")
     _para(doc, f"共 {len(rows)} 项指标，达标 {reached} 项，未达标或预警 {len(rows) - reached} 项。")
-    _table(doc, ["类别", "指标", "本期", "目标", "去年同期", "状态"], rows, widths=[1.9, 4.6, 2.0, 3.0, 2.2, 1.9], colours=colours)
+    _table(
+        doc,
+        ["类别", "指标", "本期", "目标", "去年同期", "状态"],
+        rows,
+        widths=[1.9, 4.6, 2.0, 3.0, 2.2, 1.9],
+        colours=colours,
+    )
 
 
 def _areas(doc, facts: dict, number: str) -> None:
@@ -228,7 +239,9 @@ def _areas(doc, facts: dict, number: str) -> None:
     )
     _image(
         doc,
-        charts.bar_chart("信访事项类别分布", [c.label for c in cats], [c.count for c in cats], [c.last_year for c in cats]),
+        charts.bar_chart(
+            "信访事项类别分布", [c.label for c in cats], [c.count for c in cats], [c.last_year for c in cats]
+        ),
         "图 按类别的信访事项（本期与去年同期）",
     )
 
@@ -242,17 +255,31 @@ def _trend(doc, facts: dict, number: str) -> None:
         [[f"{t['year']}年", *t["this_year"]], [f"{t['year'] - 1}年", *t["last_year"]]],
         widths=[2.0] + [1.1] * 12,
     )
-    _image(doc, charts.line_chart("逐月新收信访事项", t["months"], t["this_year"], t["last_year"]), "图 逐月新收信访事项（本年与上年）")
+    _image(
+        doc,
+        charts.line_chart("逐月新收信访事项", t["months"], t["this_year"], t["last_year"]),
+        "图 逐月新收信访事项（本年与上年）",
+    )
 
 
 def _units(doc, facts: dict, number: str) -> None:
     _heading(doc, _h(number, "各村（居）和条线"))
     if facts["villages"]:
         _para(doc, "信访事项较多的村（居）：")
-        _table(doc, ["村（居）", "本期新收（件）"], [[r.label, r.count] for r in facts["villages"]], widths=[8, 5])
+        _table(
+            doc,
+            ["村（居）", "本期新收（件）"],
+            [[r.label, r.count] for r in facts["villages"]],
+            widths=[8, 5],
+        )
     if facts["lines"]:
         _para(doc, "信访事项较多的牵头部门（条线）：")
-        _table(doc, ["部门（条线）", "本期新收（件）"], [[r.label, r.count] for r in facts["lines"]], widths=[8, 5])
+        _table(
+            doc,
+            ["部门（条线）", "本期新收（件）"],
+            [[r.label, r.count] for r in facts["lines"]],
+            widths=[8, 5],
+        )
 
 
 def _gaps(doc, facts: dict, number: str) -> None:
@@ -304,7 +331,9 @@ def _complained(doc, user, period: Period, number: str) -> None:
     )
     if leads:
         _para(doc, "信访事项涉及较多的主管部门（按牵头部门）：")
-        _table(doc, ["部门", "事项（件）"], [[r["lead_department__name"], r["n"]] for r in leads], widths=[8, 5])
+        _table(
+            doc, ["部门", "事项（件）"], [[r["lead_department__name"], r["n"]] for r in leads], widths=[8, 5]
+        )
 
 
 def _assignments(doc, user, period: Period, number: str) -> None:
@@ -331,7 +360,11 @@ def _suggestions(doc, number: str) -> None:
     office to fill in, so that the report has the article's every section."""
     _heading(doc, _h(number, "提出改进工作、完善政策、追究责任建议及被采纳情况"))
     _para(doc, "（本系统尚未登记建议事项，以下由联席办填写。）")
-    _table(doc, ["建议内容", "提出对象", "提出日期", "是否采纳", "采纳情况"], [["", "", "", "", ""] for _ in range(3)])
+    _table(
+        doc,
+        ["建议内容", "提出对象", "提出日期", "是否采纳", "采纳情况"],
+        [["", "", "", "", ""] for _ in range(3)],
+    )
 
 
 def _closing(doc, user, today: dt.date) -> None:
@@ -369,7 +402,9 @@ def word_report(kind: str, user, period: Period, progress=_noop) -> tuple[bytes,
         _title(doc, f"{unit}{WORD_TITLES[kind]}", f"（{period.label}）")
         sections = [_overview, _targets, _areas, _units, _gaps, _incidents]
         for i, section in enumerate(sections):
-            section(doc, period, facts, _cn(i + 1)) if section is _overview else section(doc, facts, _cn(i + 1))
+            section(doc, period, facts, _cn(i + 1)) if section is _overview else section(
+                doc, facts, _cn(i + 1)
+            )
     elif kind == "quarterly":
         _title(doc, f"{unit}{WORD_TITLES[kind]}", f"（{period.label}，报镇党委会）")
         _overview(doc, period, facts, "一")
@@ -384,10 +419,11 @@ def word_report(kind: str, user, period: Period, progress=_noop) -> tuple[bytes,
     else:
         _title(doc, f"{unit}{WORD_TITLES[kind]}", f"（{period.label}，依据《信访工作条例》第四十一条）")
         _heading(doc, "一、信访事项的数据统计")
+        now, before = facts["received"], facts["received_last_year"]
         _para(
             doc,
-            f"{period.label}新收信访事项 {facts['received']} 件，{_change(facts['received'], facts['received_last_year'])}"
-            f"（上年 {facts['received_last_year']} 件）。",
+            f"{period.label}{facts['where']}新收信访事项 {now} 件，"
+            f"{_change(now, before)}（上年 {before} 件）。",
         )
         _targets(doc, facts, "（一）")
         _trend(doc, facts, "（二）")

@@ -63,7 +63,9 @@ def quarter(year: int, q: int) -> Period:
     first = 3 * (q - 1) + 1
     last = calendar.monthrange(year, first + 2)[1]
     names = "一二三四"
-    return Period("quarter", dt.date(year, first, 1), dt.date(year, first + 2, last), f"{year}年第{names[q - 1]}季度")
+    return Period(
+        "quarter", dt.date(year, first, 1), dt.date(year, first + 2, last), f"{year}年第{names[q - 1]}季度"
+    )
 
 
 def year(y: int) -> Period:
@@ -83,7 +85,9 @@ def _int(params, name: str, low: int, high: int, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise PeriodInvalid(f"{ {'year': '年份', 'month': '月份', 'quarter': '季度'}[name] }应为 {low}–{high} 的整数")
+        raise PeriodInvalid(
+            f"{ {'year': '年份', 'month': '月份', 'quarter': '季度'}[name] }应为 {low}–{high} 的整数"
+        )
     return int(raw)
 
 

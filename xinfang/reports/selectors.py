@@ -40,12 +40,20 @@ class Count_:
 
 def ledger_url(filters: dict) -> str:
     """The ledger page with these filters (the names of `CaseFilterForm`, dates as ISO)."""
-    query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v not in (None, "")}
+    query = {
+        k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v not in (None, "")
+    }
     return f"{reverse('cases:list')}?{urlencode(query)}" if query else reverse("cases:list")
 
 
 # The ledger's filter names in a link (the form's fields) → the names `selectors.ledger` takes.
-_LEDGER_KEYS = {"town": "town_id", "village": "village_id", "category": "category_id", "owner": "owner_id", "department": "department_id"}
+_LEDGER_KEYS = {
+    "town": "town_id",
+    "village": "village_id",
+    "category": "category_id",
+    "owner": "owner_id",
+    "department": "department_id",
+}
 
 
 def ledger_count(user, link_filters: dict, today: dt.date) -> int:
@@ -71,15 +79,27 @@ def desk(*, user, today: dt.date | None = None) -> list[Count_]:
         _case_item(user, "intake", "今日新收信访事项", {"received_from": today, "received_to": today}, today),
         _case_item(user, "overdue", "已超期在办事项", {"overdue": 1}, today, tone="danger"),
         _case_item(
-            user, "due_week", "7 日内到期（含已超期）", {"due_by": week}, today, tone="warning",
+            user,
+            "due_week",
+            "7 日内到期（含已超期）",
+            {"due_by": week},
+            today,
+            tone="warning",
             note=f"当前期限不晚于 {week:%m月%d日}",
         ),
         Count_("notices_pending", "交办单待签收", notices["pending"], f"{inbox}?pending=1"),
-        Count_("notices_overdue", "交办单超时未签收", notices["overdue"], f"{inbox}?overdue=1", tone="danger"),
-        _case_item(user, "submitted", "报送化解·待对账销号", {"resolution": "submitted"}, today, tone="warning"),
+        Count_(
+            "notices_overdue", "交办单超时未签收", notices["overdue"], f"{inbox}?overdue=1", tone="danger"
+        ),
+        _case_item(
+            user, "submitted", "报送化解·待对账销号", {"resolution": "submitted"}, today, tone="warning"
+        ),
         _case_item(user, "five_haves", "突出问题“五有”未齐全", {"flag": "five_haves"}, today),
         Count_(
-            "alerts_unread", "未读提醒与预警", alerts.unread_count(user=user), f"{reverse('alerts:inbox')}?unread=1"
+            "alerts_unread",
+            "未读提醒与预警",
+            alerts.unread_count(user=user),
+            f"{reverse('alerts:inbox')}?unread=1",
         ),
     ]
     for item in items:
@@ -92,8 +112,11 @@ def desk_latest(*, user, today: dt.date | None = None, size: int = 8) -> list[Ca
     """Today's intake, newest first (the desk shows the first few)."""
     today = today or timezone.localdate()
     return list(
-        ledger(user=user, filters={"received_from": today, "received_to": today, "sort": "-received"}, today=today)
-        .select_related("village", "category")[:size]
+        ledger(
+            user=user,
+            filters={"received_from": today, "received_to": today, "sort": "-received"},
+            today=today,
+        ).select_related("village", "category")[:size]
     )
 
 
@@ -176,7 +199,9 @@ def _unit_cases(user, unit: Unit):
 
 
 def _in(period: Period) -> Q:
-    return Q(received_at__gte=day_start(period.start), received_at__lt=day_start(period.end + dt.timedelta(days=1)))
+    return Q(
+        received_at__gte=day_start(period.start), received_at__lt=day_start(period.end + dt.timedelta(days=1))
+    )
 
 
 def _period_filters(period: Period, unit: Unit) -> dict:
@@ -186,7 +211,8 @@ def _period_filters(period: Period, unit: Unit) -> dict:
 def monthly_intake(user, unit: Unit, year: int) -> dict:
     """Cases first received in each month of `year` and of the year before: one query."""
     cases = _unit_cases(user, unit).filter(
-        received_at__gte=day_start(dt.date(year - 1, 1, 1)), received_at__lt=day_start(dt.date(year + 1, 1, 1))
+        received_at__gte=day_start(dt.date(year - 1, 1, 1)),
+        received_at__lt=day_start(dt.date(year + 1, 1, 1)),
     )
     aggregates = {}
     for y in (year - 1, year):
@@ -248,8 +274,12 @@ def gaps(user, unit: Unit, today: dt.date) -> list[Count_]:
     base = unit.filters
     return [
         _case_item(user, "overdue", "在办已超期", {**base, "overdue": 1}, today, tone="danger"),
-        _case_item(user, "due_week", "7 日内到期（含超期）", {**base, "due_by": today + dt.timedelta(days=7)}, today),
-        _case_item(user, "five_haves", "突出问题“五有”未齐全", {**base, "flag": "five_haves"}, today, tone="danger"),
+        _case_item(
+            user, "due_week", "7 日内到期（含超期）", {**base, "due_by": today + dt.timedelta(days=7)}, today
+        ),
+        _case_item(
+            user, "five_haves", "突出问题“五有”未齐全", {**base, "flag": "five_haves"}, today, tone="danger"
+        ),
         _case_item(user, "backlog", "积案", {**base, "flag": "backlog"}, today),
         _case_item(user, "submitted", "报送化解·待销号", {**base, "resolution": "submitted"}, today),
     ]
@@ -292,11 +322,18 @@ def town_sides(user, period: Period, today: dt.date) -> list[dict]:
             {
                 "town": t,
                 "received": Count_(
-                    "received", "期间新收", received.get(t.pk, 0), ledger_url({**_period_filters(period, Unit()), "town": t.pk})
+                    "received",
+                    "期间新收",
+                    received.get(t.pk, 0),
+                    ledger_url({**_period_filters(period, Unit()), "town": t.pk}),
                 ),
                 "cells": [
-                    _case_item(user, "overdue", "在办已超期", {"town": t.pk, "overdue": 1}, today, tone="danger"),
-                    _case_item(user, "five_haves", "“五有”未齐全", {"town": t.pk, "flag": "five_haves"}, today),
+                    _case_item(
+                        user, "overdue", "在办已超期", {"town": t.pk, "overdue": 1}, today, tone="danger"
+                    ),
+                    _case_item(
+                        user, "five_haves", "“五有”未齐全", {"town": t.pk, "flag": "five_haves"}, today
+                    ),
                     _case_item(user, "prominent", "突出问题台账", {"town": t.pk, "view": "prominent"}, today),
                 ],
             }
@@ -334,7 +371,13 @@ def town_metrics(user, period: Period, unit: Unit) -> dict:
     columns = [metrics_cards.cards(user, period, unit, town=t.pk) for t in towns]
     rows = []
     for i, first in enumerate(columns[0] if columns else []):
-        rows.append({"name": first.name, "group": first.group, "cells": [col[i] if i < len(col) else None for col in columns]})
+        rows.append(
+            {
+                "name": first.name,
+                "group": first.group,
+                "cells": [col[i] if i < len(col) else None for col in columns],
+            }
+        )
     return {"towns": towns, "rows": rows}
 
 
@@ -370,7 +413,8 @@ def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None)
         "trend": board.trend,
         "metricTrends": board.metric_trends,
         "categories": [
-            {"name": c.label, "value": c.count, "lastYear": c.last_year, "url": c.url} for c in board.categories
+            {"name": c.label, "value": c.count, "lastYear": c.last_year, "url": c.url}
+            for c in board.categories
         ],
         "villages": [{"name": r.label, "value": r.count, "url": r.url} for r in board.villages],
         "lines": [{"name": r.label, "value": r.count, "url": r.url} for r in board.lines],

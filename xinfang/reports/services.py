@@ -67,7 +67,9 @@ def _params(kind: str, raw: dict, today) -> tuple[dict, str]:
     query = {k: str(v) for k, v in raw.items() if v not in (None, "")}
     query.setdefault("period", wanted)
     if query["period"] != wanted:
-        raise ValueError(f"{ReportKind(kind).label}的期间应为{dict(month='月', quarter='季度', year='年')[wanted]}")
+        raise ValueError(
+            f"{ReportKind(kind).label}的期间应为{dict(month='月', quarter='季度', year='年')[wanted]}"
+        )
     try:
         period = period_parse(query, today)
     except PeriodInvalid as exc:
@@ -161,7 +163,9 @@ def report_run(job_id: int) -> ReportJob:
         finished_at=timezone.now(),
     )
     job.refresh_from_db()
-    audit_record(event=AuditEventType.EXPORT, user=user, target=job, detail=f"生成 {job.title}（{len(data)} 字节）")
+    audit_record(
+        event=AuditEventType.EXPORT, user=user, target=job, detail=f"生成 {job.title}（{len(data)} 字节）"
+    )
     return job
 
 

@@ -134,4 +134,3 @@ def job_delete(request, pk: int):
     else:
         messages.success(request, f"已删除：{job.title}")
     return redirect("reports:index")
-

@@ -21,7 +21,9 @@ class NavItem:
 
 ITEMS = [
     NavItem("首页", "home", tuple(Role.values)),
-    NavItem("数据看板", "reports:dashboard", (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR, R.COUNTY)),
+    NavItem(
+        "数据看板", "reports:dashboard", (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR, R.COUNTY)
+    ),
     NavItem("信访登记", "cases:new", (R.OFFICE,)),
     NavItem("信访台账", "cases:list", CASE_ROLES),
     NavItem("交办单", "notices:inbox", (R.OFFICE, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR)),

@@ -14,7 +14,9 @@ def history(cast):
     office = cast["office"]
     history_generate(town=office.town, clerk=office, cases=240, days=400, seed=13, workers=1)
     stability_demo(town=office.town, users=cast)  # key persons, periods and 五不 incidents
-    history_generate(town=cast["h_office"].town, clerk=cast["h_office"], cases=30, days=400, seed=14, workers=1)
+    history_generate(
+        town=cast["h_office"].town, clerk=cast["h_office"], cases=30, days=400, seed=14, workers=1
+    )
     return cast
 
 

@@ -28,7 +28,9 @@ def demo(transactional_db, settings, tmp_path):
     town = cast["office"].town
     history_generate(town=town, clerk=cast["office"], cases=400, days=420, seed=21, workers=1)
     stability_demo(town=town, users=cast)
-    history_generate(town=cast["h_office"].town, clerk=cast["h_office"], cases=60, days=420, seed=22, workers=1)
+    history_generate(
+        town=cast["h_office"].town, clerk=cast["h_office"], cases=60, days=420, seed=22, workers=1
+    )
     return cast
 
 
@@ -111,14 +113,34 @@ def _pages_as_images(docx: Path, name: str, pages: int = 3) -> None:
         source = Path(work) / "report.docx"
         source.write_bytes(docx.read_bytes())
         subprocess.run(
-            [office, "--headless", f"-env:UserInstallation=file://{work}/profile", "--convert-to", "pdf", "--outdir", work, str(source)],
+            [
+                office,
+                "--headless",
+                f"-env:UserInstallation=file://{work}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                str(source),
+            ],
             check=True,
             capture_output=True,
             timeout=180,
         )
         SHOTS.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", str(pages), str(Path(work) / "report.pdf"), str(SHOTS / f"{name}-page")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                str(pages),
+                str(Path(work) / "report.pdf"),
+                str(SHOTS / f"{name}-page"),
+            ],
             check=True,
             timeout=120,
         )

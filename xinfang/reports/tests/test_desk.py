@@ -27,7 +27,14 @@ def test_each_desk_number_equals_the_list_it_opens(history, client_as, today):
     office = history["office"]
     client = client_as("office")
     items = selectors.desk(user=office, today=today)
-    assert {i.key for i in items} >= {"intake", "overdue", "due_week", "notices_pending", "submitted", "alerts_unread"}
+    assert {i.key for i in items} >= {
+        "intake",
+        "overdue",
+        "due_week",
+        "notices_pending",
+        "submitted",
+        "alerts_unread",
+    }
     assert any(i.count for i in items if i.url.startswith("/cases/")), "the history gives the desk something"
     for item in items:
         assert list_count(client, item.url) == item.count, item

@@ -11,11 +11,26 @@ TODAY = dt.date(2026, 5, 20)
     ("params", "start", "end", "label"),
     [
         ({}, dt.date(2026, 5, 1), dt.date(2026, 5, 31), "2026年5月"),
-        ({"period": "month", "year": "2024", "month": "2"}, dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024年2月"),
+        (
+            {"period": "month", "year": "2024", "month": "2"},
+            dt.date(2024, 2, 1),
+            dt.date(2024, 2, 29),
+            "2024年2月",
+        ),
         ({"period": "quarter"}, dt.date(2026, 4, 1), dt.date(2026, 6, 30), "2026年第二季度"),
-        ({"period": "quarter", "year": "2025", "quarter": "4"}, dt.date(2025, 10, 1), dt.date(2025, 12, 31), "2025年第四季度"),
+        (
+            {"period": "quarter", "year": "2025", "quarter": "4"},
+            dt.date(2025, 10, 1),
+            dt.date(2025, 12, 31),
+            "2025年第四季度",
+        ),
         ({"period": "year", "year": "2025"}, dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025年"),
-        ({"period": "range", "from": "2026-01-15", "to": "2026-03-14"}, dt.date(2026, 1, 15), dt.date(2026, 3, 14), "2026-01-15 至 2026-03-14"),
+        (
+            {"period": "range", "from": "2026-01-15", "to": "2026-03-14"},
+            dt.date(2026, 1, 15),
+            dt.date(2026, 3, 14),
+            "2026-01-15 至 2026-03-14",
+        ),
     ],
 )
 def test_periods_are_read_from_the_query(params, start, end, label):
@@ -47,4 +62,9 @@ def test_last_year_is_the_same_span_and_29_february_falls_back():
     assert month(2024, 2).last_year().end == dt.date(2023, 2, 28)
     assert quarter(2026, 1).last_year().start == dt.date(2025, 1, 1)
     assert year(2026).months()[0] == (2026, 1) and len(year(2026).months()) == 12
-    assert span(dt.date(2025, 11, 20), dt.date(2026, 2, 3)).months() == [(2025, 11), (2025, 12), (2026, 1), (2026, 2)]
+    assert span(dt.date(2025, 11, 20), dt.date(2026, 2, 3)).months() == [
+        (2025, 11),
+        (2025, 12),
+        (2026, 1),
+        (2026, 2),
+    ]

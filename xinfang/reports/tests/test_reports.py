@@ -92,12 +92,20 @@ def test_the_word_reports_tables_are_the_metrics_and_the_ledger_s_numbers(
     for c in expected:
         assert client.get(c.url).context["page"].paginator.count == c.count
     # The overview's count is the ledger's count of the period.
-    received = selectors.ledger_count(office, {"received_from": period.start, "received_to": period.end}, timezone.localdate())
+    received = selectors.ledger_count(
+        office, {"received_from": period.start, "received_to": period.end}, timezone.localdate()
+    )
     assert f"新收信访事项 {received} 件" in text
     # Charts are pictures in the document.
     assert any(r.reltype.endswith("/image") for r in doc.part.rels.values())
     if kind == "annual":
-        for heading in ("信访事项的数据统计", "信访事项涉及领域", "被投诉较多的机关、单位", "转送、交办、督办情况", "被采纳情况"):
+        for heading in (
+            "信访事项的数据统计",
+            "信访事项涉及领域",
+            "被投诉较多的机关、单位",
+            "转送、交办、督办情况",
+            "被采纳情况",
+        ):
             assert heading in text
 
 
@@ -130,7 +138,11 @@ def test_a_job_is_its_owner_s_alone(history, client_as, report_dir):
     ],
 )
 def test_who_may_make_which_report(cast, client_as, report_dir, who, kind, allowed):
-    params = {"year": 2026} | ({"month": 1} if kind == "bulletin" else {}) | ({"quarter": 1} if kind == "quarterly" else {})
+    params = (
+        {"year": 2026}
+        | ({"month": 1} if kind == "bulletin" else {})
+        | ({"quarter": 1} if kind == "quarterly" else {})
+    )
     response = ask(client_as(who), kind=kind, **({} if kind == "ledger" else params))
     assert response.status_code == (201 if allowed else 403), response.content
     if not allowed:
@@ -197,6 +209,8 @@ def test_a_failing_report_says_so(cast, client_as, report_dir, monkeypatch):
 def test_at_most_three_reports_wait_at_once(cast, client_as, report_dir):
     office = cast["office"]
     for _ in range(3):
-        ReportJob.objects.create(town=office.town, kind="ledger", title="x", created_by=office, status="running")
+        ReportJob.objects.create(
+            town=office.town, kind="ledger", title="x", created_by=office, status="running"
+        )
     response = ask(client_as("office"), kind="ledger")
     assert response.status_code == 422 and "正在生成" in response.json()["detail"]
