@@ -49,3 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成稳控演示数据：重点人员 {made['key_persons']} 人，保障期“{made['period']}”进行中。"
             )
+        from xinfang.demo.reports import reports_demo
+
+        if reports_demo(users=users):
+            self.stdout.write("已为 office 生成上月的信访工作通报（报表与报告 › 我的报表）。")
