@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
@@ -16,7 +17,6 @@ from xinfang.alerts import selectors as alerts
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import day_start, ledger
 from xinfang.core.scoping import scope
-from xinfang.notices.selectors import notice_counts
 from xinfang.org.models import Category, Department, Person, Town, Village
 from xinfang.stability.choices import IncidentKind
 from xinfang.stability.models import Incident
@@ -70,11 +70,10 @@ def _case_item(user, key, label, link_filters, today, tone="", note="") -> Count
 
 
 def desk(*, user, today: dt.date | None = None) -> list[Count_]:
-    """The petition office's working desk: what needs doing today, each number opening its list."""
+    """The petition office's working desk: what needs doing today, each number opening its list (the
+    notices' two numbers are the notices app's own card, notices/_home_count.html)."""
     today = today or timezone.localdate()
     week = today + dt.timedelta(days=7)
-    notices = notice_counts(user=user)
-    inbox = reverse("notices:inbox")
     items = [
         _case_item(user, "intake", "今日新收信访事项", {"received_from": today, "received_to": today}, today),
         _case_item(user, "overdue", "已超期在办事项", {"overdue": 1}, today, tone="danger"),
@@ -86,10 +85,6 @@ def desk(*, user, today: dt.date | None = None) -> list[Count_]:
             today,
             tone="warning",
             note=f"当前期限不晚于 {week:%m月%d日}",
-        ),
-        Count_("notices_pending", "交办单待签收", notices["pending"], f"{inbox}?pending=1"),
-        Count_(
-            "notices_overdue", "交办单超时未签收", notices["overdue"], f"{inbox}?overdue=1", tone="danger"
         ),
         _case_item(
             user, "submitted", "报送化解·待对账销号", {"resolution": "submitted"}, today, tone="warning"
@@ -209,24 +204,35 @@ def _period_filters(period: Period, unit: Unit) -> dict:
 
 
 def monthly_intake(user, unit: Unit, year: int) -> dict:
-    """Cases first received in each month of `year` and of the year before: one query."""
-    cases = _unit_cases(user, unit).filter(
-        received_at__gte=day_start(dt.date(year - 1, 1, 1)),
-        received_at__lt=day_start(dt.date(year + 1, 1, 1)),
-    )
-    aggregates = {}
-    for y in (year - 1, year):
-        for m in range(1, 13):
-            start = dt.date(y, m, 1)
-            end = dt.date(y + 1, 1, 1) if m == 12 else dt.date(y, m + 1, 1)
-            aggregates[f"n{y}_{m}"] = Count(
-                "pk", filter=Q(received_at__gte=day_start(start), received_at__lt=day_start(end))
-            )
-    counts = cases.order_by().aggregate(**aggregates)
+    """New cases in each month of `year` and of the year before, from the metrics engine's daily
+    counts (its fact "new": a case on the day its first petition came), summed over the towns for the
+    county."""
+    from xinfang.metrics import rules as metric_rules
+    from xinfang.metrics.selectors import reach_for, sums
+
+    kwargs = {
+        "village": unit.village.pk if unit.village else None,
+        "line": unit.line.pk if unit.line else None,
+        "owner": unit.owner.pk if unit.owner else None,
+    }
+    if user.role == Role.COUNTY:
+        towns = (
+            [unit.town.pk]
+            if unit.town
+            else list(scope(Town.objects.all(), user).values_list("pk", flat=True))
+        )
+    else:
+        towns = [None]
+    per_month: dict[tuple[int, int], int] = {}
+    for town in towns:
+        reach = reach_for(user, town=town, **kwargs)
+        counted = sums(reach, {metric_rules.NEW}, dt.date(year - 1, 1, 1), dt.date(year, 12, 31), by_day=True)
+        for (_, day), n in counted.items():
+            per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + n
     return {
         "months": [f"{m}月" for m in range(1, 13)],
-        "this_year": [counts[f"n{year}_{m}"] for m in range(1, 13)],
-        "last_year": [counts[f"n{year - 1}_{m}"] for m in range(1, 13)],
+        "this_year": [per_month.get((year, m), 0) for m in range(1, 13)],
+        "last_year": [per_month.get((year - 1, m), 0) for m in range(1, 13)],
         "year": year,
     }
 
@@ -360,6 +366,7 @@ class Dashboard:
     alerts_unread: int = 0
     towns: list = field(default_factory=list)
     town_metrics: dict = field(default_factory=dict)
+    counted_at: dt.datetime | None = None
     charts: dict = field(default_factory=dict)
 
 
@@ -381,14 +388,52 @@ def town_metrics(user, period: Period, unit: Unit) -> dict:
     return {"towns": towns, "rows": rows}
 
 
+# The dashboard's numbers are kept for a minute per reader, period and unit, and only while nothing
+# has happened: any case event, new case or incident changes the version and the numbers are counted
+# again. The alerts are the reader's own and always read fresh.
+CACHE_SECONDS = 60
+
+
+def _data_version() -> tuple:
+    """Cheap (a few index look-ups): the last case event, case and incident."""
+    from xinfang.cases.models import CaseEvent
+
+    last = [
+        m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for m in (CaseEvent, Case, Incident)
+    ]
+    return tuple(last)
+
+
+def _cache_key(user, period: Period, unit: Unit, today: dt.date) -> str:
+    unit_key = ".".join(str(v or "") for v in unit.filters.values())
+    version = ".".join(map(str, _data_version()))
+    reader = f"{user.pk}:{user.role}"
+    span = f"{period.kind}:{period.start}:{period.end}"
+    return f"reports:dashboard:v1:{reader}:{span}:{unit_key}:{today}:{version}"
+
+
 def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None) -> Dashboard:
-    """Everything the dashboard shows, read in a few queries; the charts' data as plain JSON."""
+    """Everything the dashboard shows (the counts from the cache while nothing has changed)."""
+    today = today or timezone.localdate()
+    key = _cache_key(user, period, unit, today)
+    board = cache.get(key)
+    if board is None:
+        board = _dashboard_counted(user=user, period=period, unit=unit, today=today)
+        cache.set(key, board, CACHE_SECONDS)
+    board.alerts = list(alerts.alert_list(user=user, unread_only=True)[:5])
+    board.alerts_unread = alerts.unread_count(user=user)
+    return board
+
+
+def _dashboard_counted(*, user, period: Period, unit: Unit, today: dt.date) -> Dashboard:
+    """The counts, read in a few queries; the charts' data as plain JSON."""
     from . import metrics_cards
 
-    today = today or timezone.localdate()
     received = _case_item(user, "received", "期间新收信访事项", _period_filters(period, unit), today)
     last = period.last_year()
     board = Dashboard(period=period, unit=unit, today=today, received=received)
+    board.counted_at = timezone.localtime()
     board.received_last_year = _case_item(
         user, "received_last_year", "去年同期新收", _period_filters(last, unit), today
     )
@@ -404,8 +449,6 @@ def dashboard(*, user, period: Period, unit: Unit, today: dt.date | None = None)
     board.gaps = gaps(user, unit, today)
     # Incidents belong to a village or the town, not to a line or an owner (as in the metrics engine).
     board.incidents = [] if unit.line or unit.owner else incidents(user, period, unit)
-    board.alerts = list(alerts.alert_list(user=user, unread_only=True)[:5])
-    board.alerts_unread = alerts.unread_count(user=user)
     if county and not unit.village and not unit.line and not unit.owner:
         board.towns = town_sides(user, period, today)
         board.town_metrics = town_metrics(user, period, unit)

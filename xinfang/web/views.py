@@ -58,6 +58,7 @@ def _office(user):
     today = timezone.localdate()
     return {
         "desk_items": desk.desk(user=user, today=today),
+        "notices": notice_counts(user=user),
         "intake": desk.desk_latest(user=user, today=today),
         "today": today,
     }

@@ -98,3 +98,17 @@ def test_the_chart_data_comes_as_json_and_no_inline_script(history, client_as):
     assert '<script id="dashboard-data" type="application/json">' in page
     assert re.findall(r"<script(?![^>]*(src=|type=\"application/json\"))", page) == []
     assert "vendor/echarts/echarts.min.js" in page
+
+
+def test_the_numbers_kept_for_a_minute_are_counted_again_as_soon_as_anything_happens(history, client_as):
+    from xinfang.demo.history import history_generate
+
+    client = client_as("office")
+    before = dict((u, n) for u, n in links(client.get("/reports/dashboard/").content.decode()))
+    office = history["office"]
+    history_generate(town=office.town, clerk=office, cases=7, days=1, seed=99, workers=1)
+    page = client.get("/reports/dashboard/").content.decode()
+    after = dict(links(page))
+    received = next(u for u in after if "received_from" in u and "category" not in u and "village" not in u)
+    assert after[received] >= before[received] + 7 - 1  # a case received just before midnight is yesterday's
+    assert opened_count(client, received) == after[received]

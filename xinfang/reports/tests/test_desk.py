@@ -1,5 +1,6 @@
 """The office's desk: every number opens a list, and that list holds exactly that many."""
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -31,7 +32,6 @@ def test_each_desk_number_equals_the_list_it_opens(history, client_as, today):
         "intake",
         "overdue",
         "due_week",
-        "notices_pending",
         "submitted",
         "alerts_unread",
     }
@@ -41,6 +41,11 @@ def test_each_desk_number_equals_the_list_it_opens(history, client_as, today):
     page = client.get("/").content.decode()
     for item in items:
         assert f'id="desk-{item.key}" data-count="{item.count}"' in page
+    # The notices' card on the desk: each number opens the inbox filtered to exactly those.
+    notices = re.findall(r'href="(/notices/\?(?:pending|overdue)=1)">[^<]*<strong>(\d+)</strong>', page)
+    assert len(notices) == 2
+    for url, n in notices:
+        assert list_count(client, url) == int(n), url
 
 
 def test_the_desk_counts_only_the_office_s_own_town(history, client_as, today):
