@@ -71,8 +71,20 @@ def _case_item(user, key, label, link_filters, today, tone="", note="") -> Count
 
 def desk(*, user, today: dt.date | None = None) -> list[Count_]:
     """The petition office's working desk: what needs doing today, each number opening its list (the
-    notices' two numbers are the notices app's own card, notices/_home_count.html)."""
+    notices' two numbers are the notices app's own card, notices/_home_count.html). The case counts are
+    kept while nothing happens (see CACHE_SECONDS); the unread alerts are always read fresh."""
     today = today or timezone.localdate()
+    key = f"reports:desk:v1:{user.pk}:{user.role}:{today}:{'.'.join(map(str, _data_version()))}"
+    items = cache.get(key)
+    if items is None:
+        items = _desk_counted(user=user, today=today)
+        cache.set(key, items, CACHE_SECONDS)
+    unread = alerts.unread_count(user=user)
+    return [*items, Count_("alerts_unread", "未读提醒与预警", unread, f"{reverse('alerts:inbox')}?unread=1")]
+
+
+def _desk_counted(*, user, today: dt.date) -> list[Count_]:
+    """The desk's case counts, each the count of the ledger its link opens."""
     week = today + dt.timedelta(days=7)
     items = [
         _case_item(user, "intake", "今日新收信访事项", {"received_from": today, "received_to": today}, today),
@@ -90,12 +102,6 @@ def desk(*, user, today: dt.date | None = None) -> list[Count_]:
             user, "submitted", "报送化解·待对账销号", {"resolution": "submitted"}, today, tone="warning"
         ),
         _case_item(user, "five_haves", "突出问题“五有”未齐全", {"flag": "five_haves"}, today),
-        Count_(
-            "alerts_unread",
-            "未读提醒与预警",
-            alerts.unread_count(user=user),
-            f"{reverse('alerts:inbox')}?unread=1",
-        ),
     ]
     for item in items:
         if not item.count and item.tone:
