@@ -70,6 +70,7 @@ def _index_context(user, *, form_kind="", form_error="", form_data=None):
         "months": range(1, 13),
         "this_month": today.month,
         "this_quarter": (today.month - 1) // 3 + 1,
+        "quarters": [(1, "一"), (2, "二"), (3, "三"), (4, "四")],
     }
 
 
