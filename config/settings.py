@@ -159,13 +159,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- job queue --------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The test suite runs in parallel workers (pytest-xdist) that share one Redis and one data folder:
+# each worker keeps its own queue and cache keys, so no worker reads another's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_QUEUE = f"xinfang-{_WORKER}" if _WORKER else "xinfang"
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "xinfang", "url": REDIS_URL, "immediate": False}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": _QUEUE, "url": REDIS_URL, "immediate": False}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "xinfang",
-        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "name": _QUEUE,
+        "filename": str(DATA_DIR / f"{_QUEUE}.sqlite3".replace("xinfang", "huey", 1)),
         "immediate": False,
     }
 
@@ -173,7 +177,13 @@ else:
 # Shared by every server process, so that a limit counts every worker's requests: Redis when it is
 # there, otherwise a table in the database (`manage.py createcachetable`, run by `make run`).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _WORKER,
+        }
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xinfang_cache"}
