@@ -4,6 +4,7 @@ whatever CJK font the server has; without one the labels are left out and the ta
 carries them."""
 
 import io
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,15 +46,16 @@ def _text(draw, xy, text, size=22, fill=AXIS, anchor="la"):
     draw.text(xy, text, fill=fill, font=font, anchor=anchor)
 
 
-def _nice_max(value: float) -> float:
+def _nice_max(value: float, ticks: int = 4) -> float:
+    """The axis top: `ticks` equal round steps (1, 1.2, 1.5 … 8 times a power of ten), at least `value`."""
     if value <= 0:
-        return 1
-    for step in (1, 2, 5):
-        for power in range(0, 9):
-            top = step * 10**power
-            if top >= value:
-                return top if top / value < 2.5 else value * 1.2
-    return value * 1.2
+        return ticks
+    raw = value / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= raw)
+    if value >= 1:  # the charts count cases: whole steps
+        step = max(1, math.ceil(step))
+    return step * ticks
 
 
 def _frame(title: str, top: float, labels: list[str]):
@@ -66,7 +68,7 @@ def _frame(title: str, top: float, labels: list[str]):
         y = MARGIN_TOP + plot_h * i / 4
         draw.line([(MARGIN_LEFT, y), (WIDTH - MARGIN_RIGHT, y)], fill=GRID, width=1)
         value = top * (4 - i) / 4
-        label = f"{value:.0f}" if top >= 4 else f"{value:.1f}"
+        label = f"{value:g}"
         _text(draw, (MARGIN_LEFT - 10, y), label, size=22, anchor="rm")
     draw.line([(MARGIN_LEFT, MARGIN_TOP), (MARGIN_LEFT, MARGIN_TOP + plot_h)], fill=AXIS, width=2)
     draw.line(

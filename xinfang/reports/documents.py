@@ -153,11 +153,13 @@ def _h(number: str, name: str) -> str:
 
 
 def _change(now: int, before: int) -> str:
+    """同比上升 12.5%（去年同期 8 件）; with nothing last year, just that."""
     if before == 0:
-        return "去年同期为 0" if now else "与去年同期持平（均为 0）"
+        return "去年同期为 0 件"
     rate = (now - before) / before * 100
-    word = "上升" if rate > 0 else "下降" if rate < 0 else "持平"
-    return f"同比{word}{abs(rate):.1f}%" if rate else "与去年同期持平"
+    word = "上升" if rate > 0 else "下降"
+    change = f"同比{word}{abs(rate):.1f}%" if rate else "与去年同期持平"
+    return f"{change}（去年同期 {before} 件）"
 
 
 STATUS_COLOUR = {"达标": "1E7B34", "未达标": "B71C1C", "预警": "B26A00"}
@@ -193,8 +195,7 @@ def _overview(doc, period: Period, facts: dict, number: str) -> None:
     now, before = facts["received"], facts["received_last_year"]
     _para(
         doc,
-        f"{period.label}，{facts['where']}新收信访事项 {now} 件，"
-        f"{_change(now, before)}（去年同期 {before} 件）。"
+        f"{period.label}，{facts['where']}新收信访事项 {now} 件，{_change(now, before)}。"
         f"截至目前，在办已超期 {gaps.get('overdue', 0)} 件，"
         f"突出问题“五有”未齐全 {gaps.get('five_haves', 0)} 件，"
         f"报送化解待对账销号 {gaps.get('submitted', 0)} 件；本期发生“五不”事件 {incidents} 起。",
@@ -422,8 +423,7 @@ def word_report(kind: str, user, period: Period, progress=_noop) -> tuple[bytes,
         now, before = facts["received"], facts["received_last_year"]
         _para(
             doc,
-            f"{period.label}{facts['where']}新收信访事项 {now} 件，"
-            f"{_change(now, before)}（上年 {before} 件）。",
+            f"{period.label}{facts['where']}新收信访事项 {now} 件，{_change(now, before)}。",
         )
         _targets(doc, facts, "（一）")
         _trend(doc, facts, "（二）")
