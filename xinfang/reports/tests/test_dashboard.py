@@ -112,3 +112,8 @@ def test_the_numbers_kept_for_a_minute_are_counted_again_as_soon_as_anything_hap
     received = next(u for u in after if "received_from" in u and "category" not in u and "village" not in u)
     assert after[received] >= before[received] + 7 - 1  # a case received just before midnight is yesterday's
     assert opened_count(client, received) == after[received]
+
+
+@pytest.mark.parametrize("who", ["leader1", "dept1", "supervisor"])
+def test_every_number_opens_its_list_for_the_other_readers_too(history, client_as, who):
+    assert check_every_number(client_as(who), "/reports/dashboard/?period=year") > 10
