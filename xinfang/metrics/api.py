@@ -42,7 +42,7 @@ class MetricOut(Schema):
         ..., description="方案的目标分组：源头治理能力、实体化解质效、群众满意率、重大活动信访保障质效"
     )
     unit: str = Field(..., description="件、人、次或 %（比例为小数，0.95 即 95%）")
-    value: float | None
+    value: int | float | None
     numerator: int | None
     denominator: int | None = Field(..., description="比例的分母；计数类指标为空")
     target: float | None
@@ -51,7 +51,7 @@ class MetricOut(Schema):
     )
     goal: str
     status: str = Field(..., description="达标、未达标、预警、无数据或无目标")
-    last_year: float | None = Field(..., description="去年同期的值")
+    last_year: int | float | None = Field(..., description="去年同期的值")
     drill: str | None = Field(
         ..., description="分子所含对象的列表接口，返回 {items, count}，count 等于 numerator"
     )
@@ -100,8 +100,8 @@ class DrillListOut(Schema):
 
 class MonthOut(Schema):
     month: int
-    value: float | None
-    last_year: float | None
+    value: int | float | None
+    last_year: int | float | None
 
 
 class SeriesOut(Schema):

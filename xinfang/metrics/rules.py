@@ -10,6 +10,7 @@ case's facts to the new unit.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -59,8 +60,15 @@ SETTLED = frozenset({Resolution.RESOLVED, Resolution.STABILIZED})
 OK_RATINGS = frozenset({Rating.SATISFIED, Rating.BASIC})
 
 
+@cache
+def _zone():
+    return timezone.get_default_timezone()
+
+
 def local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+    """The day in Beijing time (the town's zone), without the per-call lookups of localtime(): a
+    rebuild converts some 150,000 of them."""
+    return moment.astimezone(_zone()).date()
 
 
 def concluded_on(c) -> dt.date | None:

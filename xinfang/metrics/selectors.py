@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -137,44 +138,60 @@ def _unit_filters(reach: Reach) -> list[tuple[str, int]]:
     return [(dim, v) for dim, v in ((VILLAGE, reach.village), (LINE, reach.line), (OWNER, reach.owner)) if v]
 
 
-def _facts_of(queryset, keys, start, end, by_day: bool) -> Counter:
-    out = Counter()
+Period = tuple[dt.date, dt.date]
+
+
+def _facts_of(queryset, keys, periods: list[Period]) -> list[Counter]:
+    out = [Counter() for _ in periods]
     for data in case_facts_bulk(queryset).values():
         for key, day, n in data["facts"]:
+            if key not in keys:
+                continue
             day = dt.date.fromisoformat(day)
-            if key in keys and start <= day <= end:
-                out[(key, day) if by_day else key] += n
+            for i, (start, end) in enumerate(periods):
+                if start <= day <= end:
+                    out[i][key] += n
     return out
 
 
-def sums(reach: Reach, keys, start: dt.date, end: dt.date, *, by_day: bool = False) -> Counter:
-    """{key: n} (or {(key, day): n}) of the facts in [start, end] in the reader's unit."""
+def sums(reach: Reach, keys, periods: list[Period]) -> list[Counter]:
+    """For each period, {key: n} of the facts in it in the reader's unit: one query for them all."""
     keys = set(keys)
-    if not keys or start > end:
-        return Counter()
+    live = [(s, e) for s, e in periods if s <= e]
+    if not keys or not live:
+        return [Counter() for _ in periods]
     filters = _unit_filters(reach)
     if len(filters) > 1:
-        # Two units at once (a village and a line): no count rows combine them; the cases are few
+        # Two units at once (a village and a line): no count rows combine them; their cases are few
         # enough to count on the spot.
         cases = Case.objects.filter(reach.case_q()).exclude(pk__in=reach.hidden)
         if not reach.accusations:
             cases = cases.exclude(kind=PetitionKind.ACCUSATION)
-        return _facts_of(cases, keys, start, end, by_day)
+        return _facts_of(cases, keys, periods)
     dim, unit = filters[0] if filters else (TOWN, 0)
-    rows = Count.objects.filter(
-        town_id=reach.town.pk, dim=dim, unit=unit, day__gte=start, day__lte=end, key__in=keys
-    )
+    # One range over all the periods (this year and last, twelve months…), read from the covering
+    # index alone; plain SQL, as the ORM's building of this query cost more than running it.
+    columns = ", ".join(["SUM(CASE WHEN day >= %s AND day <= %s THEN n ELSE 0 END)"] * len(periods))
+    where = "town_id = %s AND dim = %s AND unit = %s AND day >= %s AND day <= %s"
+    params = [v for s, e in periods for v in (s, e)]
+    params += [reach.town.pk, dim, unit, min(s for s, _ in live), max(e for _, e in live)]
     if not reach.accusations:
-        rows = rows.filter(accusation=False)
-    out = Counter()
-    if by_day:
-        for key, day, n in rows.values_list("key", "day").annotate(total=Sum("n")).order_by():
-            out[(key, day)] += n
-    else:
-        for key, n in rows.values_list("key").annotate(total=Sum("n")).order_by():
-            out[key] += n
+        where += " AND accusation = %s"
+        params.append(False)
+    out = [Counter() for _ in periods]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key, {columns} FROM {Count._meta.db_table} WHERE {where} GROUP BY key", params
+        )
+        for key, *totals in cursor.fetchall():
+            if key in keys:
+                for i, total in enumerate(totals):
+                    out[i][key] += total or 0
     if reach.hidden:
-        out.subtract(_facts_of(Case.objects.filter(pk__in=reach.hidden), keys, start, end, by_day))
+        for counted, less in zip(
+            out, _facts_of(Case.objects.filter(pk__in=reach.hidden), keys, periods), strict=True
+        ):
+            counted.subtract(less)
     return out
 
 
@@ -193,43 +210,111 @@ def _persons_rows(reach: Reach, start, end):
     return rows
 
 
-def _key_persons(reach: Reach, end: dt.date):
+def _distinct_persons(reach: Reach, periods: list[Period]) -> list[int]:
+    """越级上访人数 for each period, counted distinct in one query over the person rows."""
+    columns = ", ".join(
+        ["COUNT(DISTINCT CASE WHEN day >= %s AND day <= %s THEN petitioner_id END)"] * len(periods)
+    )
+    params = [v for s, e in periods for v in (s, e)]
+    where = "town_id = %s AND day >= %s AND day <= %s"
+    params += [reach.town.pk, min(s for s, _ in periods), max(e for _, e in periods)]
+    for name in ("village", "line", "owner"):
+        if value := getattr(reach, name):
+            where += f" AND {name} = %s"
+            params.append(value)
+    if not reach.accusations:
+        where += " AND accusation = %s"
+        params.append(False)
+    if reach.hidden:
+        where += f" AND case_id NOT IN ({', '.join(['%s'] * len(reach.hidden))})"
+        params += list(reach.hidden)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {PersonFact._meta.db_table} WHERE {where}", params)
+        return list(cursor.fetchone())
+
+
+def _listed_by(end: dt.date) -> Q:
+    return Q(created_at__lt=rules.moment(end + rules.DAY))
+
+
+def _key_persons_base(reach: Reach):
     people = scope(KeyPerson.objects.filter(town=reach.town), reach.user).exclude(
         status=KeyPersonStatus.REVOKED
     )
-    people = people.filter(created_at__lt=rules.moment(end + rules.DAY))
     if reach.village:
         people = people.filter(village=reach.village)
     return people
 
 
-def _stable(people, start, end):
-    troubled = Incident.key_persons.through.objects.filter(
+def _key_persons(reach: Reach, end: dt.date):
+    """The key persons counted at the end of a period: listed by then and not revoked (now)."""
+    return _key_persons_base(reach).filter(_listed_by(end))
+
+
+def _troubled(start, end) -> Q:
+    """Concerned by an incident in [start, end] (越级、聚集、极端 … any 五不 incident naming them)."""
+    incidents = Incident.key_persons.through.objects.filter(
         keyperson=OuterRef("pk"),
         incident__occurred_at__gte=rules.moment(start),
         incident__occurred_at__lt=rules.moment(end + rules.DAY),
     )
-    return people.filter(~Q(Exists(troubled)))
+    return Q(Exists(incidents))
+
+
+def _stable(people, start, end):
+    return people.filter(~_troubled(start, end))
+
+
+def _away(start, end) -> Q:
+    """Found not in place (零滞留 broken) before a protection period beginning in [start, end]."""
+    checks = StayCheck.objects.filter(period__start__gte=start, period__start__lte=end, in_place=False)
+    return Q(pk__in=checks.values("key_person"))
 
 
 def _stranded(reach: Reach, start, end):
-    checks = StayCheck.objects.filter(
-        period__town=reach.town, period__start__gte=start, period__start__lte=end, in_place=False
-    )
-    return _key_persons(reach, end).filter(pk__in=checks.values("key_person"))
+    return _key_persons(reach, end).filter(_away(start, end))
 
 
-def _special(code: str, reach: Reach, start, end) -> tuple[int | None, int | None]:
-    if code == "skip_level_persons":
-        return _persons_rows(reach, start, end).values("petitioner_id").distinct().count(), None
+def _specials(codes: set, reach: Reach, periods: list[Period]) -> list[dict]:
+    """{code: (numerator, denominator)} per period for the metrics counted by their own query; one
+    query per kind for all the periods."""
+    out = [{} for _ in periods]
+    if "skip_level_persons" in codes:
+        for i, n in enumerate(_distinct_persons(reach, periods)):
+            out[i]["skip_level_persons"] = (n, None)
+    wanted = codes & {"key_person_stability_rate", "pre_event_stranded"}
+    if not wanted:
+        return out
     if not reach.stability:
-        return None, None
-    if code == "key_person_stability_rate":
-        people = _key_persons(reach, end)
-        return _stable(people, start, end).count(), people.count()
-    if code == "pre_event_stranded":
-        return _stranded(reach, start, end).count(), None
-    raise KeyError(code)
+        for i in range(len(periods)):
+            out[i].update({code: (None, None) for code in wanted})
+        return out
+    # Key persons are few (tens per town): read them, their incidents and their stay checks once, and
+    # count each period here. The drill-down lists run the same rules as queries (_stable, _stranded).
+    people = dict(_key_persons_base(reach).values_list("pk", "created_at"))
+    first, last = (
+        rules.moment(min(s for s, _ in periods)),
+        rules.moment(max(e for _, e in periods) + rules.DAY),
+    )
+    troubled = list(
+        Incident.key_persons.through.objects.filter(
+            keyperson__in=list(people), incident__occurred_at__gte=first, incident__occurred_at__lt=last
+        ).values_list("keyperson_id", "incident__occurred_at")
+    )
+    away = list(
+        StayCheck.objects.filter(key_person__in=list(people), in_place=False).values_list(
+            "key_person_id", "period__start"
+        )
+    )
+    for i, (s, e) in enumerate(periods):
+        listed = {pk for pk, created in people.items() if created < rules.moment(e + rules.DAY)}
+        hit = {pk for pk, at in troubled if rules.moment(s) <= at < rules.moment(e + rules.DAY)}
+        gone = {pk for pk, start in away if s <= start <= e}
+        if "key_person_stability_rate" in wanted:
+            out[i]["key_person_stability_rate"] = (len(listed - hit), len(listed))
+        if "pre_event_stranded" in wanted:
+            out[i]["pre_event_stranded"] = (len(listed & gone), None)
+    return out
 
 
 # --- the metrics ----------------------------------------------------------------------------------
@@ -278,11 +363,11 @@ def clamp(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return start, min(end, timezone.localdate())
 
 
-def _evaluate(spec: Spec, f: rules.Formula | None, reach: Reach, start, end, got: Counter, base: Counter):
+def _evaluate(spec: Spec, f: rules.Formula | None, reach: Reach, got: Counter, base: Counter, special: dict):
     if f is None:
         return None, None, None
     if f.special:
-        numerator, denominator = _special(f.special, reach, start, end)
+        numerator, denominator = special.get(f.special, (None, None))
     else:
         if f.drill == rules.INCIDENTS and not reach.stability:
             return None, None, None
@@ -296,24 +381,32 @@ def _evaluate(spec: Spec, f: rules.Formula | None, reach: Reach, start, end, got
     return rules.ratio(numerator, denominator or 0), numerator, denominator or 0
 
 
-def _all_keys(formulas) -> tuple[set, set]:
-    keys, cumulative = set(), set()
+def _all_keys(formulas) -> tuple[set, set, set]:
+    keys, cumulative, special = set(), set(), set()
     for f in formulas:
-        if f and not f.special:
+        if f is None:
+            continue
+        if f.special:
+            special.add(f.special)
+        else:
             (cumulative if f.cumulative else keys).update(f.numerator + f.denominator)
-    return keys, cumulative
+    return keys, cumulative, special
 
 
-def _values(reach: Reach, start: dt.date, end: dt.date, chosen=None):
-    s = rules.settings_of(reach.town)
-    todo = [
-        (sp, rules.formula(sp.code, s)) for sp in specs(reach.town, s) if chosen is None or sp.code in chosen
-    ]
-    start, end = clamp(start, end)
-    keys, cumulative = _all_keys(f for _, f in todo)
-    got = sums(reach, keys, start, end)
-    base = sums(reach, cumulative, rules.BEGINNING, end)
-    return s, todo, start, end, [(sp, f, _evaluate(sp, f, reach, start, end, got, base)) for sp, f in todo]
+def _evaluate_all(reach: Reach, todo, periods: list[Period]) -> list[list[tuple]]:
+    """For each period, (value, numerator, denominator) of each (spec, formula) in `todo`."""
+    periods = [clamp(s, e) for s, e in periods]
+    keys, cumulative, special = _all_keys(f for _, f in todo)
+    got = sums(reach, keys, periods)
+    base = sums(reach, cumulative, [(rules.BEGINNING, e) for _, e in periods])
+    specials = _specials(special, reach, [(s, e) if s <= e else (e, e) for s, e in periods])
+    out = []
+    for i, (start, end) in enumerate(periods):
+        if start > end:
+            out.append([(None, None, None)] * len(todo))
+        else:
+            out.append([_evaluate(sp, f, reach, got[i], base[i], specials[i]) for sp, f in todo])
+    return out
 
 
 def _links(reach: Reach, code: str, start, end) -> tuple[str, str]:
@@ -327,12 +420,12 @@ def metrics_for(
     """Every target of the reader's town and every national indicator for [start, end] (counted up
     to today), with the same period last year and the status against the target."""
     reach = reach_for(user, town=town, village=village, line=line, owner=owner)
-    s, _, start, end, now = _values(reach, start, end)
-    ly_start, ly_end = rules.same_period_last_year(start, end)
-    _, _, _, _, before = _values(reach, ly_start, ly_end)
-    last = {sp.code: value for sp, _, (value, _, _) in before}
+    s = rules.settings_of(reach.town)
+    todo = [(sp, rules.formula(sp.code, s)) for sp in specs(reach.town, s)]
+    start, end = clamp(start, end)
+    now, before = _evaluate_all(reach, todo, [(start, end), rules.same_period_last_year(start, end)])
     out = []
-    for sp, f, (value, numerator, denominator) in now:
+    for (sp, f), (value, numerator, denominator), (last, _, _) in zip(todo, now, before, strict=True):
         drill, page = _links(reach, sp.code, start, end) if numerator is not None else (None, None)
         out.append(
             MetricValue(
@@ -347,8 +440,8 @@ def metrics_for(
                 target=sp.threshold,
                 comparison=sp.comparison,
                 goal=sp.goal,
-                status=rules.status(sp.comparison, value, sp.threshold, last.get(sp.code), s),
-                last_year=last.get(sp.code),
+                status=rules.status(sp.comparison, value, sp.threshold, last, s),
+                last_year=last,
                 drill=drill,
                 page=page,
                 drill_kind=f.drill if f else "",
@@ -371,26 +464,10 @@ def monthly_series(
     spec = next((sp for sp in specs(reach.town, s) if sp.code == key), None)
     if spec is None:
         raise Http404("没有这项指标")
-    f = rules.formula(key, s)
-    keys, cumulative = _all_keys([f])
-    today = timezone.localdate()
-    by_day = sums(reach, keys, dt.date(year - 1, 1, 1), min(dt.date(year, 12, 31), today), by_day=True)
-    base = sums(reach, cumulative, rules.BEGINNING, min(dt.date(year, 12, 31), today), by_day=True)
-
-    def value(y: int, m: int):
-        start, end = clamp(dt.date(y, m, 1), _month_end(y, m))
-        if start > end:
-            return None
-        got, cum = Counter(), Counter()
-        for (k, day), n in by_day.items():
-            if start <= day <= end:
-                got[k] += n
-        for (k, day), n in base.items():
-            if day <= end:
-                cum[k] += n
-        return _evaluate(spec, f, reach, start, end, got, cum)[0]
-
-    return [(m, value(year, m), value(year - 1, m)) for m in range(1, 13)]
+    todo = [(spec, rules.formula(key, s))]
+    months = [(dt.date(y, m, 1), _month_end(y, m)) for y in (year, year - 1) for m in range(1, 13)]
+    values = [row[0][0] for row in _evaluate_all(reach, todo, months)]
+    return [(m, values[m - 1], values[12 + m - 1]) for m in range(1, 13)]
 
 
 # --- the lists behind the numbers -----------------------------------------------------------------
@@ -406,6 +483,8 @@ def drill_queryset(user, key: str, start: dt.date, end: dt.date, *, part: str = 
     f = rules.formula(key, s)
     if f is None:
         raise Http404("这项指标尚无计算口径")
+    if part == "denominator" and not (f.denominator or f.special == "key_person_stability_rate"):
+        raise Http404("这项指标没有分母")
     start, end = clamp(start, end)
     if f.cumulative:
         start = rules.BEGINNING
@@ -439,7 +518,7 @@ def drill_queryset(user, key: str, start: dt.date, end: dt.date, *, part: str = 
         for k in keys:
             q |= rules.petition_q(k, start, end)
         petitions = Petition.objects.filter(reach.case_q("case__")).filter(q)
-        return f.drill, scope(petitions, user).select_related("case").order_by("-received_at", "-pk")
+        return f.drill, scope(petitions, user).select_related("case__village").order_by("-received_at", "-pk")
     for k in keys:
         q |= rules.case_q(k, start, end)
     cases = Case.objects.filter(reach.case_q()).filter(q)
@@ -468,7 +547,7 @@ def _item(kind: str, row) -> dict:
         return {
             "id": row.pk,
             "label": f"{row.case.number} {row.title}",
-            "village": "",
+            "village": row.case.village.name if row.case.village_id else "",
             "state": f"{row.get_channel_display()}{'（重复）' if row.is_repeat else ''}",
             "resolution": timezone.localtime(row.received_at).strftime("%Y-%m-%d"),
             "url": f"/cases/{row.case_id}/",

@@ -12,7 +12,7 @@ from .counting import case_refresh, incident_refresh
 
 @receiver(case_changed, dispatch_uid="metrics_case_changed")
 def case_counted(sender, case, **kwargs):
-    case_refresh(case.pk)
+    case_refresh(case)
 
 
 @receiver(post_save, sender=Incident, dispatch_uid="metrics_incident_saved")
