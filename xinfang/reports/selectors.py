@@ -229,12 +229,15 @@ def monthly_intake(user, unit: Unit, year: int) -> dict:
         )
     else:
         towns = [None]
+    months = [(y, m) for y in (year - 1, year) for m in range(1, 13)]
+    spans = [
+        (dt.date(y, m, 1), dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)) for y, m in months
+    ]
     per_month: dict[tuple[int, int], int] = {}
     for town in towns:
         reach = reach_for(user, town=town, **kwargs)
-        counted = sums(reach, {metric_rules.NEW}, dt.date(year - 1, 1, 1), dt.date(year, 12, 31), by_day=True)
-        for (_, day), n in counted.items():
-            per_month[(day.year, day.month)] = per_month.get((day.year, day.month), 0) + n
+        for month, counted in zip(months, sums(reach, {metric_rules.NEW}, spans), strict=True):
+            per_month[month] = per_month.get(month, 0) + counted[metric_rules.NEW]
     return {
         "months": [f"{m}月" for m in range(1, 13)],
         "this_year": [per_month.get((year, m), 0) for m in range(1, 13)],

@@ -117,3 +117,18 @@ def test_the_numbers_kept_for_a_minute_are_counted_again_as_soon_as_anything_hap
 @pytest.mark.parametrize("who", ["leader1", "dept1", "supervisor"])
 def test_every_number_opens_its_list_for_the_other_readers_too(history, client_as, who):
     assert check_every_number(client_as(who), "/reports/dashboard/?period=year") > 10
+
+
+def test_the_monthly_line_is_the_ledger_s_count_of_each_month(history, today):
+    import calendar
+    import datetime as dt
+
+    from xinfang.reports import selectors
+
+    office = history["office"]
+    trend = selectors.monthly_intake(office, selectors.Unit(), today.year)
+    for year, values in ((today.year, trend["this_year"]), (today.year - 1, trend["last_year"])):
+        for m, value in enumerate(values, start=1):
+            start, end = dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1])
+            assert value == selectors.ledger_count(office, {"received_from": start, "received_to": end}, today)
+    assert sum(trend["this_year"]) > 50
