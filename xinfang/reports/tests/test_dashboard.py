@@ -130,5 +130,7 @@ def test_the_monthly_line_is_the_ledger_s_count_of_each_month(history, today):
     for year, values in ((today.year, trend["this_year"]), (today.year - 1, trend["last_year"])):
         for m, value in enumerate(values, start=1):
             start, end = dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1])
-            assert value == selectors.ledger_count(office, {"received_from": start, "received_to": end}, today)
+            assert value == selectors.ledger_count(
+                office, {"received_from": start, "received_to": end}, today
+            )
     assert sum(trend["this_year"]) > 50
