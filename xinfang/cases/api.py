@@ -529,10 +529,15 @@ class CaseFilters(InSchema):
             "backlog",
             "concluded_unresolved",
             "law_related",
+            "five_haves",
         ]
         | None
     ) = None
     overdue: bool = False
+    department: Id | None = Field(None, description="牵头部门（条线）id")
+    received_from: Day | None = Field(None, description="首次信访日期不早于")
+    received_to: Day | None = Field(None, description="首次信访日期不晚于")
+    due_by: Day | None = Field(None, description="在办且当前期限不晚于（含已超期）")
     sort: Literal[
         "-number", "number", "due", "-received", "received", "village", "state", "-repeat", "threat"
     ] = Field("-number", description="排序；threat 扬言事项在前（立即办理），再按期限")
@@ -606,6 +611,10 @@ def case_index(request, filters: Query[CaseFilters]):
             "channel": filters.channel,
             "flag": filters.flag,
             "overdue": filters.overdue,
+            "department_id": filters.department,
+            "received_from": filters.received_from,
+            "received_to": filters.received_to,
+            "due_by": filters.due_by,
             "sort": filters.sort,
         },
     )

@@ -234,6 +234,7 @@ FLAG_CHOICES = [
     ("backlog", "积案"),
     ("concluded_unresolved", "已办结未化解"),
     ("law_related", "涉法涉诉"),
+    ("five_haves", "突出问题“五有”未齐全"),
 ]
 SORT_CHOICES = [
     ("-number", "编号（新→旧）"),
@@ -267,9 +268,20 @@ class CaseFilterForm(forms.Form):
     village = forms.ModelChoiceField(label="村（居）", queryset=Village.objects.none(), required=False)
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none(), required=False)
     owner = forms.ModelChoiceField(label="包案领导", queryset=Person.objects.none(), required=False)
+    department = forms.ModelChoiceField(label="牵头部门", queryset=Department.objects.none(), required=False)
     channel = forms.ChoiceField(label="渠道", choices=[("", "全部渠道"), *Channel.choices], required=False)
     flag = forms.ChoiceField(label="标记", choices=FLAG_CHOICES, required=False)
     overdue = forms.BooleanField(label="只看超期", required=False)
+    # The dashboard's and the desk's numbers open the ledger with these (a period, a week's deadlines).
+    received_from = forms.DateField(
+        label="信访日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="信访日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_by = forms.DateField(
+        label="当前期限不晚于", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(label="排序", choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -290,6 +302,8 @@ class CaseFilterForm(forms.Form):
         self.fields["category"].empty_label = "全部类别"
         self.fields["owner"].queryset = scope(Person.objects.filter(is_leader=True), user)
         self.fields["owner"].empty_label = "全部包案领导"
+        self.fields["department"].queryset = scope(Department.objects.all(), user)
+        self.fields["department"].empty_label = "全部部门"
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
@@ -318,6 +332,10 @@ class CaseFilterForm(forms.Form):
             "channel": data.get("channel") or "",
             "flag": data.get("flag") or "",
             "overdue": bool(data.get("overdue")),
+            "department_id": data["department"].pk if data.get("department") else None,
+            "received_from": data.get("received_from"),
+            "received_to": data.get("received_to"),
+            "due_by": data.get("due_by"),
             "sort": data.get("sort") or "-number",
         }
 

@@ -68,6 +68,14 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
             cases = cases.filter(**{name: filters[name]})
     if filters.get("owner_id"):
         cases = cases.filter(lead_leader_id=filters["owner_id"])
+    if filters.get("department_id"):
+        cases = cases.filter(lead_department_id=filters["department_id"])
+    if filters.get("received_from"):
+        cases = cases.filter(received_at__gte=day_start(filters["received_from"]))
+    if filters.get("received_to"):
+        cases = cases.filter(received_at__lt=day_start(filters["received_to"] + dt.timedelta(days=1)))
+    if filters.get("due_by"):
+        cases = cases.filter(rules.in_hand_q(today), due_on__lte=filters["due_by"])
     if channel := filters.get("channel"):
         cases = cases.filter(pk__in=Petition.objects.filter(channel=channel).values("case_id"))
     flag = filters.get("flag")
@@ -75,11 +83,20 @@ def ledger(*, user, filters: dict | None = None, today: dt.date | None = None):
         cases = cases.filter(rules.backlog_q(today))
     elif flag == "concluded_unresolved":
         cases = cases.filter(rules.concluded_unresolved_q(today))
+    elif flag == "five_haves":
+        from xinfang.plans.rules import five_haves_incomplete
+
+        cases = five_haves_incomplete(cases, today)
     elif flag in FLAGS:
         cases = cases.filter(FLAGS[flag])
     if filters.get("overdue"):
         cases = cases.filter(rules.in_hand_q(today), due_on__lt=today)
     return cases.order_by(*SORTS.get(filters.get("sort") or "-number", SORTS["-number"]))
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of a local (Beijing) day: a range on the indexed column, not on its date."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 # What the search box takes for a person's numbers: a whole ID number (18 characters, or the old 15

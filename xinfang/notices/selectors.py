@@ -32,12 +32,14 @@ def _overdue(now) -> Q:
     return _OPEN & Q(ack_due_at__lt=now)
 
 
-def inbox(*, user, overdue: bool = False, now=None):
+def inbox(*, user, overdue: bool = False, pending: bool = False, now=None):
     """The notices the user receives (a village or department: their unit's), or for the office
     every notice of the town; pending first, the nearest deadline first, then the latest signed,
     withdrawn ones last.
-    `overdue`: only the notices not acknowledged in time."""
+    `overdue`: only the notices not acknowledged in time; `pending`: only those not yet acknowledged."""
     queryset = _own_unit(notice_list(user=user), user)
+    if pending:
+        queryset = queryset.filter(_OPEN)
     if overdue:
         queryset = queryset.filter(_overdue(now or timezone.now()))
     return queryset.order_by(

@@ -34,7 +34,8 @@ def notice_inbox(request):
     user = request.user
     now = timezone.now()
     overdue = request.GET.get("overdue") in ("1", "true")
-    notices = selectors.inbox(user=user, overdue=overdue, now=now)
+    pending = request.GET.get("pending") in ("1", "true")
+    notices = selectors.inbox(user=user, overdue=overdue, pending=pending, now=now)
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
     rows = [
         {"notice": n, "status": n.status(now), "timing": timing_text(n, now), "can_ack": n.is_receiver(user)}
@@ -48,7 +49,7 @@ def notice_inbox(request):
             "rows": rows,
             "overdue": overdue,
             "counts": selectors.notice_counts(user=user, now=now),
-            "query": "overdue=1" if overdue else "",
+            "query": "overdue=1" if overdue else "pending=1" if pending else "",
             "office": user.role in WATCHERS,
             "read_only": user.role == Role.SUPERVISOR,
         },

@@ -1,6 +1,8 @@
 """The pages of 稳控. Views are thin: they read through the selectors and write through the services;
 a refused write comes back to the page with the service's Chinese message."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -363,6 +365,13 @@ def registration_post(request, pk: int):
 # --- incidents and follow-ups ------------------------------------------------------------------
 
 
+def parse_date_or_none(text: str):
+    try:
+        return dt.date.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+
+
 @roles_required(*READ)
 def incident_list(request):
     user = request.user
@@ -388,6 +397,13 @@ def incident_list(request):
     found = selectors.incidents(user=user)
     if kind := request.GET.get("kind"):
         found = found.filter(kind=kind)
+    # A period from the dashboard (?from=2026-05-01&to=2026-05-31): the incidents its number counts.
+    for name, lookup in (("from", "occurred_at__date__gte"), ("to", "occurred_at__date__lte")):
+        if day := parse_date_or_none(request.GET.get(name, "")):
+            found = found.filter(**{lookup: day})
+    for name in ("town", "village"):  # the dashboard's unit: the county's one town, a village
+        if (value := request.GET.get(name, "")).isdigit() and len(value) < 12:
+            found = found.filter(**{f"{name}_id": int(value)})
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     stable, total = selectors.stability_rate(user=user, start=today.replace(day=1), end=today)

@@ -22,6 +22,9 @@ class NavItem:
 
 ITEMS = [
     NavItem("首页", "home", tuple(Role.values)),
+    NavItem(
+        "数据看板", "reports:dashboard", (R.OFFICE, R.LEADER, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR, R.COUNTY)
+    ),
     NavItem("信访登记", "cases:new", (R.OFFICE,)),
     NavItem("信访台账", "cases:list", CASE_ROLES),
     NavItem("交办单", "notices:inbox", (R.OFFICE, R.DEPARTMENT, R.VILLAGE, R.SUPERVISOR)),
@@ -40,6 +43,7 @@ ITEMS = [
     NavItem("督查督办", "supervision:notices", SUPERVISION_ROLES),
     NavItem("考核排名", "scoring:ranking", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
     NavItem("“五有”未齐全", "plans:incomplete", (R.OFFICE, R.LEADER, R.SUPERVISOR, R.COUNTY)),
+    NavItem("报表与报告", "reports:index", CASE_ROLES),
     NavItem("各镇概况", "org:towns", (R.COUNTY,)),
     NavItem("村（居）与网格", "org:villages", ORG_ROLES),
     NavItem("部门（条线）", "org:departments", ORG_ROLES),

@@ -52,7 +52,16 @@ def _town_overview(user):
 
 
 def _office(user):
-    return {**_town_overview(user), "notices": notice_counts(user=user)}
+    """The petition office's working desk (工作台): what needs doing, each number opening its list."""
+    from xinfang.reports import selectors as desk
+
+    today = timezone.localdate()
+    return {
+        "desk_items": desk.desk(user=user, today=today),
+        "notices": notice_counts(user=user),
+        "intake": desk.desk_latest(user=user, today=today),
+        "today": today,
+    }
 
 
 def _leader(user):

@@ -68,6 +68,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成会议演示数据：会议 {made['meetings']} 次，领导接访日 {made['receptions']} 个。"
             )
+        from xinfang.demo.reports import reports_demo
+
+        if reports_demo(users=users):
+            self.stdout.write("已为 office 生成上月的信访工作通报（报表与报告 › 我的报表）。")
         # The scan runs last, so every rule finds the other demos' objects.
         from xinfang.demo.warnings import warnings_demo
 
