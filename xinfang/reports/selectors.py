@@ -18,6 +18,7 @@ from xinfang.cases.models import Case
 from xinfang.cases.selectors import day_start, ledger
 from xinfang.core.scoping import scope
 from xinfang.org.models import Category, Department, Person, Town, Village
+from xinfang.screening.selectors import missing_reports
 from xinfang.stability.choices import IncidentKind
 from xinfang.stability.models import Incident
 
@@ -103,6 +104,19 @@ def _desk_counted(*, user, today: dt.date) -> list[Count_]:
         ),
         _case_item(user, "five_haves", "突出问题“五有”未齐全", {"flag": "five_haves"}, today),
     ]
+    # Screening rounds due within the last 30 days: the units that missed the due day (the rounds
+    # list shows the same number per round).
+    missing = missing_reports(user.town, today - dt.timedelta(days=30), today, today=today)
+    items.append(
+        Count_(
+            "missing_reports",
+            "排查漏报（近 30 日到期的轮次）",
+            len(missing),
+            reverse("screening:rounds"),
+            tone="danger",
+            note="、".join(dict.fromkeys(r["unit"] for r in missing[:5])),
+        )
+    )
     for item in items:
         if not item.count and item.tone:
             item.tone = ""
