@@ -27,5 +27,8 @@ def kinds_of(*, user) -> list[tuple[str, str]]:
 
 
 def unread_count(*, user) -> int:
-    # The index alert_inbox (recipient, read_at) answers it.
-    return Alert.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    # The index alert_inbox (recipient, read_at) answers it. The page's badge reuses the number a view
+    # has just counted (web.context_processors), so a page counts once.
+    count = Alert.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    user._unread_alerts = count
+    return count

@@ -21,7 +21,7 @@ from .views import CONTENT_TYPES
 router = Router(tags=["报表与报告"])
 
 
-class ReportIn(InSchema):
+class ReportJobIn(InSchema):
     kind: Literal["ledger", "bulletin", "quarterly", "annual"] = Field(
         ...,
         description="ledger 台账（Excel）、bulletin 月度通报、quarterly 季度报告、annual 年度报告（Word）",
@@ -34,7 +34,7 @@ class ReportIn(InSchema):
     )
 
 
-class ReportOut(Schema):
+class ReportJobOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -53,7 +53,7 @@ class ReportOut(Schema):
 
 
 class ReportListOut(Schema):
-    items: list[ReportOut]
+    items: list[ReportJobOut]
     count: int
 
 
@@ -84,10 +84,10 @@ def _out(job: ReportJob) -> dict:
 
 @router.post(
     "/reports",
-    response={201: ReportOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: ReportJobOut, 403: ErrorOut, 422: ErrorOut},
     summary="申请生成报表（后台生成；完成后下载）",
 )
-def report_new(request, body: ReportIn):
+def report_new(request, body: ReportJobIn):
     params = body.dict(exclude_none=True)
     kind = params.pop("kind")
     try:
@@ -104,7 +104,7 @@ def report_list(request, filters: Query[ReportFilters]):
     return {"items": [_out(j) for j in page], "count": jobs.count()}
 
 
-@router.get("/reports/{report_id}", response=ReportOut, summary="一份报表的状态和进度")
+@router.get("/reports/{report_id}", response=ReportJobOut, summary="一份报表的状态和进度")
 def report_detail(request, report_id: Id):
     return _out(get_scoped_or_404(ReportJob, request.auth, pk=report_id))
 

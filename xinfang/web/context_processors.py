@@ -18,5 +18,6 @@ def shell(request):
         context["current_town"] = user.town
         if user.role in WORK_ROLES:
             # One indexed count (alert_inbox) per page: the unread warnings and reminders.
-            context["unread_alerts"] = unread_count(user=user)
+            counted = getattr(user, "_unread_alerts", None)
+            context["unread_alerts"] = unread_count(user=user) if counted is None else counted
     return context

@@ -107,7 +107,11 @@ def town_objects(cast, settings, tmp_path):
     meeting, task, reception = _meeting_objects(cast, case)
     rnd, screening_item, assessment = _screening_objects(cast)
     threat_petition, warning = _threat_objects(cast)
+    from xinfang.reports.services import report_request
+
+    report = report_request(acting_user=office, kind="ledger")
     return {
+        "report_id": report.pk,
         "round_id": rnd.pk,
         "item_id": screening_item.pk,
         "assessment_id": assessment.pk,

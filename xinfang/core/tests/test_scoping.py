@@ -157,6 +157,15 @@ PAGES = {
         "a page per reception day: meetings/tests/test_receptions checks other towns",
     ),
     "cases:batch-assign": ("list", "/cases/batch-assign/"),
+    "reports:index": ("list", "/reports/"),
+    "reports:dashboard": ("list", "/reports/dashboard/"),
+    "reports:new": ("exempt", "a POST that asks for a report: reports/tests/test_reports checks who may"),
+    "reports:job": ("exempt", "a row per job, its owner's alone: reports/tests/test_reports checks 404"),
+    "reports:download": (
+        "exempt",
+        "a file per job, its owner's alone: reports/tests/test_reports checks 404",
+    ),
+    "reports:delete": ("exempt", "a POST per job, its owner's alone: reports/tests/test_reports checks 404"),
     "cases:threat-dismiss": ("exempt", "a POST per threat hit: cases/tests/test_threat checks 403 and 404"),
     "screening:rounds": ("list", "/screening/rounds/"),
     "screening:assessments": ("list", "/screening/assessments/"),
@@ -442,6 +451,10 @@ def test_no_api_answer_shows_anything_out_of_scope(cast, some_activity_in_both_t
         "/api/v1/receptions",
         "/api/v1/receptions/{reception_id}/petitions",  # a POST: meetings/tests/test_receptions
         "/api/v1/cases/batch-assign",  # a POST by the office: meetings/tests/test_batch_assign
+        # 报表: each job its owner's alone (reports/tests/test_reports: another user and town get 404)
+        "/api/v1/reports",
+        "/api/v1/reports/{report_id}",
+        "/api/v1/reports/{report_id}/file",
         "/api/v1/petitions/{petition_id}/threat-hits/{index}/dismiss",  # a POST: cases/tests/test_threat
         # 排查与研判: the lists are read by every user below; screening/tests check each object's readers
         "/api/v1/screening-rounds",
