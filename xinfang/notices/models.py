@@ -85,6 +85,14 @@ class AssignmentNotice(models.Model):
         verbose_name = "交办单"
         verbose_name_plural = "交办单"
         ordering = ["-sent_at", "id"]
+        indexes = [
+            # The open notices (not yet signed for, not withdrawn): every desk counts them.
+            models.Index(
+                fields=["case", "ack_due_at"],
+                condition=models.Q(acknowledged_at__isnull=True, withdrawn_at__isnull=True),
+                name="notice_open",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
