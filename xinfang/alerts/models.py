@@ -52,7 +52,11 @@ class Alert(models.Model):
         verbose_name = "提醒"
         verbose_name_plural = "提醒"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="alert_inbox")]
+        # The inbox newest first, unread or all: a busy office has tens of thousands of rows.
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"], name="alert_inbox"),
+            models.Index(fields=["recipient", "created_at"], name="alert_recent"),
+        ]
         constraints = [
             # A warning reaches each person once, however many scans find it.
             models.UniqueConstraint(
