@@ -53,7 +53,8 @@ class Command(BaseCommand):
 
         if made := screening_demo(town=town, users=users):
             self.stdout.write(
-                f"已生成排查研判演示数据：排查轮次 {made['rounds']} 轮，{made['pending']}待研判。"
+                f"已生成排查研判演示数据：排查轮次 {made['rounds']} 轮，"
+                f"一件提级到{made['pending']}的研判待研判。"
             )
         from xinfang.demo.supervision import supervision_demo
 
