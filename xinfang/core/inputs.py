@@ -97,3 +97,16 @@ class FormValidator:
 no_control_characters = FormValidator(control_problem, "control_characters")
 valid_phone = FormValidator(phone_problem, "phone")
 received_in_range = FormValidator(moment_problem, "out_of_range")
+
+
+def text_clean(value, field: str, limit: int, required: str | None = None) -> str:
+    """A service's free text: trimmed, `required` (the message) when it must not be empty, at most
+    `limit` characters, no control characters. Raises ValidationError on `field`."""
+    value = (value or "").strip()
+    if not value and required:
+        raise ValidationError({field: required})
+    if len(value) > limit:
+        raise ValidationError({field: f"内容过长（{len(value)} 字），请控制在 {limit} 字以内。"})
+    if problem := control_problem(value):
+        raise ValidationError({field: f"{problem}。"})
+    return value

@@ -15,7 +15,8 @@ from xinfang.audit.services import audit_record
 from xinfang.cases.models import Case, Petitioner
 from xinfang.cases.services import PetitionerIn, PetitionIn, id_number_problem, petition_register
 from xinfang.core.errors import EditConflict
-from xinfang.core.inputs import EARLIEST, LATEST, MAX_ID, control_problem
+from xinfang.core.inputs import EARLIEST, LATEST, MAX_ID
+from xinfang.core.inputs import text_clean as _text
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Category, Department, Grid, Village
 from xinfang.stability import rules as stability_rules
@@ -40,17 +41,6 @@ SYSTEM = "系统任务"
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _text(value, field: str, limit: int, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if not value and required:
-        raise ValidationError({field: required})
-    if len(value) > limit:
-        raise ValidationError({field: f"内容过长（{len(value)} 字），请控制在 {limit} 字以内。"})
-    if problem := control_problem(value):
-        raise ValidationError({field: f"{problem}。"})
-    return value
 
 
 def _id(value, field: str, what: str) -> int | None:
