@@ -26,6 +26,7 @@ from xinfang.audit.services import audit_record
 from xinfang.cases.choices import Level, Resolution
 from xinfang.cases.models import Case, Petition, Petitioner
 from xinfang.core.inputs import EARLIEST, LATEST, MAX_ID
+from xinfang.core.inputs import text_clean as _text
 from xinfang.core.scoping import get_scoped_or_404, scope
 from xinfang.org.models import Grid, Person
 
@@ -70,15 +71,6 @@ INCIDENT_PERSONS_MAX = 10_000
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _text(value, field: str, limit: int, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if not value and required:
-        raise ValidationError({field: required})
-    if len(value) > limit:
-        raise ValidationError({field: f"内容过长（{len(value)} 字），请控制在 {limit} 字以内。"})
-    return value
 
 
 def _choice(value, choices, field: str, what: str) -> str:

@@ -130,3 +130,15 @@ def test_a_follow_up_cannot_be_dated_before_the_case_was_resolved(cast):
             )
     follow_up.refresh_from_db()
     assert follow_up.done_on is None
+
+
+def test_the_key_person_service_refuses_a_control_character_for_the_pages_too(cast, make_key_person):
+    """The page's form reaches the service without the API's schema: the service checks text itself."""
+    from xinfang.stability.services import key_person_update
+
+    kp = make_key_person()
+    with pytest.raises(ValidationError) as refused:
+        key_person_update(key_person_id=kp.pk, acting_user=cast["office"], reasons="多次上访\x00")
+    assert "控制字符" in refused.value.message_dict["reasons"][0]
+    kp.refresh_from_db()
+    assert "\x00" not in kp.reasons
